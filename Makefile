@@ -1,0 +1,60 @@
+# The two commands of the README, and a few more for developers.
+#   make run    install what is missing, build, run the quickstart scenario
+#   make test   install what is missing, build, run every test (incl. sanitizers)
+# Everything is driven by CMake; this file only names the steps.
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= 2
+GENERATOR  ?= Ninja
+PYTHON     := /usr/bin/python3
+CMAKE_ARGS ?=
+
+.PHONY: all setup configure build run test test-fast test-asan bench bench-kernel format clean
+
+all: build
+
+setup:
+	@bash scripts/setup
+
+configure: setup
+	@cmake -S . -B $(BUILD) -G $(GENERATOR) -DCMAKE_BUILD_TYPE=Release $(CMAKE_ARGS) >/dev/null
+
+build: configure
+	@cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	$(BUILD)/bin/eksim run scenarios/quickstart.yaml
+
+# Every test: unit, golden and Python tests on the release build, then the
+# unit and golden tests again under AddressSanitizer + UBSan.
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@$(MAKE) --no-print-directory test-asan
+
+test-fast: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-asan: setup
+	@cmake -S . -B $(ASAN_BUILD) -G $(GENERATOR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DEKSIM_SANITIZE=ON -DEKSIM_BENCH=OFF $(CMAKE_ARGS) >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# Kernel hold-model benchmark against ns-3's schedulers (JSON in build/bench/).
+bench-kernel: build
+	@mkdir -p $(BUILD)/bench
+	$(BUILD)/bin/kernel_bench --benchmark_filter='hold/' \
+	  --benchmark_out=$(BUILD)/bench/kernel.json --benchmark_out_format=json
+	@if [ -x $(BUILD)/bin/ns3_hold_bench ]; then \
+	  $(BUILD)/bin/ns3_hold_bench --benchmark_out=$(BUILD)/bench/ns3_hold.json --benchmark_out_format=json; \
+	fi
+	$(PYTHON) bench/compare_kernel.py $(BUILD)/bench/kernel.json $(BUILD)/bench/ns3_hold.json
+
+bench: bench-kernel
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.hpp' '*.cc')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

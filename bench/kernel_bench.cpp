@@ -1,0 +1,89 @@
+// The classic hold model (Vaucher & Duval 1975; Jones 1986): N events pending;
+// running one schedules another at now + Exp(mean 1 us). Measures the cost
+// of one pop, one dispatch and one push at a steady queue size.
+//
+// bench/peers/ns3_hold.cc runs the same model on ns-3's schedulers with the
+// same increment stream, and bench/compare_kernel.py prints the ratio.
+#include <benchmark/benchmark.h>
+#include <malloc.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "eksim/sim/process.hpp"
+#include "eksim/sim/random.hpp"
+#include "eksim/sim/simulator.hpp"
+
+namespace {
+
+using eksim::sim::RandomStream;
+using eksim::sim::Simulator;
+using eksim::sim::Task;
+using eksim::sim::Time;
+
+constexpr std::int64_t kBatch = 1'000;
+
+struct Hold {
+  Simulator& sim;
+  RandomStream rng{42, 0, "hold", "increments"};
+  void fire() { sim.call_in<&Hold::fire>(rng.exponential(Time::us(1)), *this); }
+};
+
+std::size_t heap_in_use() { return mallinfo2().uordblks; }
+
+void hold_plain_events(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  const std::size_t heap_before = heap_in_use();
+  auto sim = std::make_unique<Simulator>();
+  Hold hold{*sim};
+  sim->queue().reserve(n);
+  for (std::size_t i = 0; i < n; ++i) sim->call_at<&Hold::fire>(hold.rng.exponential(Time::us(1)), hold);
+  const std::size_t heap_after = heap_in_use();
+  sim->run_events(n);  // warm up: let the queue reach its steady state
+  for (auto _ : state) sim->run_events(kBatch);
+  state.SetItemsProcessed(state.iterations() * kBatch);
+  state.counters["pending"] = static_cast<double>(sim->pending());
+  // Two views of memory: the queue's own arrays, and what malloc handed out.
+  state.counters["bytes_per_pending_event"] =
+      static_cast<double>(sim->queue().memory_bytes()) / static_cast<double>(n);
+  state.counters["malloc_bytes_per_pending_event"] =
+      static_cast<double>(heap_after - heap_before) / static_cast<double>(n);
+}
+
+// The same model written as N coroutine processes that sleep in a loop:
+// the cost of a process step relative to a plain event.
+Task<> hold_process(Simulator& sim, RandomStream& rng) {
+  for (;;) co_await sim.sleep(rng.exponential(Time::us(1)));
+}
+
+void hold_processes(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  Simulator sim;
+  RandomStream rng(42, 0, "hold", "increments");
+  sim.queue().reserve(n);
+  for (std::size_t i = 0; i < n; ++i) eksim::sim::spawn(sim, hold_process(sim, rng));
+  sim.run_events(2 * n);
+  for (auto _ : state) sim.run_events(kBatch);
+  state.SetItemsProcessed(state.iterations() * kBatch);
+}
+
+void register_all() {
+  for (const std::int64_t n : {1'000, 100'000, 1'000'000}) {
+    benchmark::RegisterBenchmark(("hold/eksim/" + std::to_string(n)).c_str(), hold_plain_events)->Arg(n)->MinTime(1.0);
+    benchmark::RegisterBenchmark(("hold/eksim-process/" + std::to_string(n)).c_str(), hold_processes)
+        ->Arg(n)
+        ->MinTime(0.5);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  register_all();
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,33 @@
+// Command-line parsing for the eksim subcommands: "--name value",
+// "--name=value" and boolean flags, with did-you-mean for unknown options.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace eksim::cli {
+
+struct OptionSpec {
+  std::string name;  // without the leading "--"
+  bool takes_value;
+  std::string help;
+};
+
+struct ParsedArgs {
+  std::map<std::string, std::string> options;  // flags map to "true"
+  std::vector<std::string> positional;
+  [[nodiscard]] bool has(const std::string& name) const { return options.count(name) != 0; }
+  [[nodiscard]] std::optional<std::string> get(const std::string& name) const;
+};
+
+// Throws UsageError on an unknown option or a missing value.
+ParsedArgs parse_args(const std::vector<std::string>& args, const std::vector<OptionSpec>& specs);
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace eksim::cli

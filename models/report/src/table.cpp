@@ -1,0 +1,42 @@
+#include "eksim/report/table.hpp"
+
+#include <algorithm>
+
+namespace eksim::report {
+namespace {
+bool numeric(const std::string& s) {
+  return !s.empty() && ((s[0] >= '0' && s[0] <= '9') || s[0] == '-' || s[0] == '.');
+}
+}  // namespace
+
+std::string Table::str() const {
+  std::vector<std::size_t> width(header_.size(), 0);
+  for (std::size_t c = 0; c < header_.size(); ++c) width[c] = header_[c].size();
+  for (const auto& row : rows_) {
+    for (std::size_t c = 0; c < row.size() && c < width.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  }
+  // A column of numbers is right-aligned, header included.
+  std::vector<bool> right(header_.size(), !rows_.empty());
+  for (const auto& row : rows_) {
+    for (std::size_t c = 0; c < right.size(); ++c) right[c] = right[c] && c < row.size() && numeric(row[c]);
+  }
+  std::string out;
+  auto emit = [&](const std::vector<std::string>& row) {
+    std::string line;
+    for (std::size_t c = 0; c < width.size(); ++c) {
+      const std::string& cell = c < row.size() ? row[c] : std::string();
+      const std::size_t pad = width[c] - cell.size();
+      if (c > 0) line += "  ";
+      if (right[c]) line.append(pad, ' ');
+      line += cell;
+      if (!right[c]) line.append(pad, ' ');
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + '\n';
+  };
+  emit(header_);
+  for (const auto& row : rows_) emit(row);
+  return out;
+}
+
+}  // namespace eksim::report

@@ -1,0 +1,70 @@
+// The scenario: what a user describes in one YAML file.
+//
+// This is the walking-skeleton subset (issue 2): nodes in availability zones,
+// pods placed on them, request flows between pods, fixed one-way hop
+// latencies by path kind, and latency expectations. The full language
+// (VPCs, clusters, manifests, policies; see docs/scenario.md) grows from here
+// with the same loader rules.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "eksim/sim/time.hpp"
+
+namespace eksim::scenario {
+
+// One-way latency added by each kind of hop a request crosses.
+struct HopLatencies {
+  sim::Time same_node = sim::Time::us(20);   // veth pair and the node's bridge
+  sim::Time same_az = sim::Time::us(120);    // half of a ~0.25 ms same-AZ RTT
+  sim::Time cross_az = sim::Time::us(500);   // half of a ~1 ms cross-AZ RTT
+};
+
+struct Node {
+  std::string name;
+  std::string az;
+};
+
+struct Pod {
+  std::string name;  // "namespace/name"
+  std::uint32_t node = 0;
+  // Server side: concurrent requests served, and the mean service time
+  // (exponentially distributed).
+  std::uint32_t workers = 1;
+  sim::Time service_time = sim::Time::ms(1);
+};
+
+struct Flow {
+  std::uint32_t from = 0;  // pod index
+  std::uint32_t to = 0;    // pod index
+  double rate_per_second = 0;  // Poisson arrivals
+};
+
+struct Expectation {
+  std::uint32_t flow = 0;
+  std::optional<sim::Time> p99_below;
+  std::optional<sim::Time> p50_below;
+  std::string where;  // file:line:column of the entry, for reports
+};
+
+struct Scenario {
+  std::string file;
+  std::string name;
+  std::uint64_t seed = 1;
+  sim::Time duration = sim::Time::s(10);
+  HopLatencies hops;
+  std::vector<Node> nodes;
+  std::vector<Pod> pods;
+  std::vector<Flow> flows;
+  std::vector<Expectation> expectations;
+};
+
+// Loads and validates a scenario file; throws LoadError on any problem.
+Scenario load_scenario(const std::string& path);
+// Same, from text in memory (`name` stands in for the file name in errors).
+Scenario load_scenario_text(const std::string& text, const std::string& name);
+
+}  // namespace eksim::scenario

@@ -1,0 +1,176 @@
+// The event queue against an independent reference: a stable sort of
+// (time, insertion order).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "eksim/sim/event_queue.hpp"
+#include "eksim/sim/random.hpp"
+
+using eksim::sim::Event;
+using eksim::sim::EventHandle;
+using eksim::sim::EventQueue;
+using eksim::sim::RandomStream;
+using eksim::sim::Time;
+
+namespace {
+void noop(std::uint64_t) {}
+}  // namespace
+
+TEST_CASE("one million random events with many ties pop in (time, insertion) order", "[queue]") {
+  constexpr std::size_t kEvents = 1'000'000;
+  RandomStream rng(7, 0, "queue-test", "times");
+  EventQueue q;
+  const auto h = eksim::sim::handler_id<&noop>();
+  struct Ref {
+    std::int64_t time;
+    std::uint64_t id;
+  };
+  std::vector<Ref> ref;
+  ref.reserve(kEvents);
+  for (std::uint64_t id = 0; id < kEvents; ++id) {
+    // Only 5,000 distinct times, so ties are everywhere.
+    const auto t = static_cast<std::int64_t>(rng.uniform_below(5'000)) * 1'000;
+    q.push(Time::ns(t), h, id);
+    ref.push_back({t, id});
+  }
+  std::stable_sort(ref.begin(), ref.end(), [](const Ref& a, const Ref& b) { return a.time < b.time; });
+  Event e;
+  std::size_t i = 0;
+  bool all_match = true;
+  while (q.pop(e)) {
+    if (i >= kEvents || e.time.count() != ref[i].time || e.context != ref[i].id) all_match = false;
+    ++i;
+  }
+  CHECK(i == kEvents);
+  CHECK(all_match);
+}
+
+TEST_CASE("events interleaved with pops keep (time, insertion) order", "[queue]") {
+  // A hold-like workload: each pop schedules 0-2 new events in the future or
+  // at the current instant, checked against a brute-force reference.
+  RandomStream rng(11, 0, "queue-test", "interleaved");
+  EventQueue q;
+  const auto h = eksim::sim::handler_id<&noop>();
+  struct Ref {
+    std::int64_t time;
+    std::uint64_t seq;
+  };
+  std::vector<Ref> pending;  // unsorted reference set
+  std::uint64_t seq = 0;
+  for (int i = 0; i < 200; ++i) {
+    const auto t = static_cast<std::int64_t>(rng.uniform_below(100));
+    q.push(Time::ns(t), h, seq);
+    pending.push_back({t, seq++});
+  }
+  Event e;
+  int popped = 0;
+  bool ok = true;
+  while (q.pop(e)) {
+    auto it = std::min_element(pending.begin(), pending.end(), [](const Ref& a, const Ref& b) {
+      return a.time < b.time || (a.time == b.time && a.seq < b.seq);
+    });
+    if (it->seq != e.context || it->time != e.time.count()) ok = false;
+    pending.erase(it);
+    if (++popped < 20'000) {
+      const auto n = rng.uniform_below(3);
+      for (std::uint64_t k = 0; k < n; ++k) {
+        const auto dt = static_cast<std::int64_t>(rng.uniform_below(4)) * 10;  // 0: same instant
+        q.push(e.time + Time::ns(dt), h, seq);
+        pending.push_back({e.time.count() + dt, seq++});
+      }
+    }
+  }
+  CHECK(ok);
+  CHECK(pending.empty());
+}
+
+TEST_CASE("events at the same time run first-in first-out", "[queue]") {
+  EventQueue q;
+  const auto h = eksim::sim::handler_id<&noop>();
+  for (std::uint64_t i = 0; i < 100; ++i) q.push(Time::us(5), h, i);
+  q.push(Time::us(1), h, 1000);
+  Event e;
+  REQUIRE(q.pop(e));
+  CHECK(e.context == 1000);
+  for (std::uint64_t i = 0; i < 100; ++i) {
+    REQUIRE(q.pop(e));
+    CHECK(e.context == i);
+    CHECK(e.time == Time::us(5));
+    // Events added at the current instant go after those already due now.
+    if (i == 0) q.push(Time::us(5), h, 2000);
+  }
+  REQUIRE(q.pop(e));
+  CHECK(e.context == 2000);
+  CHECK_FALSE(q.pop(e));
+}
+
+TEST_CASE("cancelled events never run and stale handles are harmless", "[queue]") {
+  EventQueue q;
+  const auto h = eksim::sim::handler_id<&noop>();
+  std::vector<EventHandle> handles;
+  for (std::uint64_t i = 0; i < 10; ++i) handles.push_back(q.push(Time::us(static_cast<std::int64_t>(i)), h, i));
+  CHECK(q.cancel(handles[3]));
+  CHECK(q.cancel(handles[0]));
+  CHECK_FALSE(q.cancel(handles[3]));  // twice
+  CHECK_FALSE(q.cancel(EventHandle{}));
+  CHECK(q.size() == 8);
+  CHECK(q.next_time() == Time::us(1));
+  std::vector<std::uint64_t> ran;
+  Event e;
+  while (q.pop(e)) {
+    ran.push_back(e.context);
+    // Slots are reused after an event runs: the old handle must not cancel
+    // the new event that now occupies its slot.
+    if (e.context == 5) {
+      q.push(Time::us(100), h, 99);
+      CHECK_FALSE(q.cancel(handles[5]));
+    }
+  }
+  CHECK(ran == std::vector<std::uint64_t>{1, 2, 4, 5, 6, 7, 8, 9, 99});
+}
+
+TEST_CASE("mass cancellation compacts the heap without changing order", "[queue]") {
+  EventQueue q;
+  const auto h = eksim::sim::handler_id<&noop>();
+  std::vector<EventHandle> handles;
+  for (std::uint64_t i = 0; i < 50'000; ++i) {
+    handles.push_back(q.push(Time::ns(static_cast<std::int64_t>((i * 7919) % 50'000)), h, i));
+  }
+  for (std::uint64_t i = 0; i < 50'000; ++i) {
+    if (i % 10 != 0) CHECK(q.cancel(handles[i]));
+  }
+  CHECK(q.size() == 5'000);
+  Event e;
+  std::int64_t last = -1;
+  std::size_t n = 0;
+  bool ok = true;
+  while (q.pop(e)) {
+    if (e.context % 10 != 0 || e.time.count() < last) ok = false;
+    last = e.time.count();
+    ++n;
+  }
+  CHECK(ok);
+  CHECK(n == 5'000);
+}
+
+TEST_CASE("the 32-bit sequence wraps without breaking FIFO order", "[queue]") {
+  EventQueue q;
+  const auto h = eksim::sim::handler_id<&noop>();
+  q.debug_set_sequence(0xFFFFFFFFu - 5);
+  for (std::uint64_t i = 0; i < 20; ++i) q.push(Time::us(1 + static_cast<std::int64_t>(i % 2)), h, i);
+  Event e;
+  std::vector<std::uint64_t> order;
+  while (q.pop(e)) order.push_back(e.context);
+  CHECK(order == std::vector<std::uint64_t>{0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19});
+}
+
+TEST_CASE("a pending plain event costs at most 32 bytes", "[queue]") {
+  EventQueue q;
+  q.reserve(1'000);
+  const auto h = eksim::sim::handler_id<&noop>();
+  for (std::uint64_t i = 0; i < 1'000; ++i) q.push(Time::us(static_cast<std::int64_t>(1 + i)), h, i);
+  CHECK(q.memory_bytes() <= 32 * 1'000);
+}
