@@ -1,210 +1,225 @@
 #include "eksim/sim/event_queue.hpp"
 
-#include <algorithm>
-#include <mutex>
+#include <limits>
 #include <stdexcept>
 
 namespace eksim::sim {
 
-namespace detail {
-EventFn g_handlers[kMaxHandlers];
-
-HandlerId register_handler(EventFn fn) {
-  static std::mutex mutex;
-  static std::uint32_t count = 0;
-  const std::lock_guard lock(mutex);
-  if (count == kMaxHandlers) throw std::length_error("eksim: too many distinct event handlers");
-  g_handlers[count] = fn;
-  return count++;
-}
-}  // namespace detail
-
-namespace {
-constexpr std::uint32_t kNoSlot = 0xFFFFFFFFu;
-}
-
 void EventQueue::reserve(std::size_t pending) {
-  heap_.reserve(pending);
-  slab_.reserve(pending);
+  // Full chunks plus a partly filled one for each of the few buckets in use.
+  const std::size_t chunks = pending / kChunkEntries + 16;
+  while (pages_.size() * kChunksPerPage < chunks) {
+    pages_.push_back(std::make_unique<Chunk[]>(kChunksPerPage));
+  }
 }
 
 std::size_t EventQueue::memory_bytes() const {
-  return heap_.capacity() * sizeof(Entry) + slab_.capacity() * sizeof(Payload) +
-         fifo_.capacity() * sizeof(std::uint32_t);
+  return sizeof(*this) + pages_.size() * kChunksPerPage * sizeof(Chunk) +
+         pages_.capacity() * sizeof(pages_[0]) +
+         slab_pages_.size() * (std::size_t{1} << kSlabPageBits) * sizeof(Payload) +
+         slab_pages_.capacity() * sizeof(slab_pages_[0]);
+}
+
+std::uint32_t EventQueue::allocate_chunk() {
+  std::uint32_t c = free_chunk_;
+  if (c != kNone) {
+    free_chunk_ = chunk(c).next;
+  } else {
+    if (chunks_allocated_ == pages_.size() * kChunksPerPage) {
+      if (chunks_allocated_ >= kNone - kChunksPerPage) throw std::length_error("eksim: too many pending events");
+      pages_.push_back(std::make_unique<Chunk[]>(kChunksPerPage));
+    }
+    c = chunks_allocated_++;
+  }
+  chunk(c).next = kNone;
+  return c;
+}
+
+void EventQueue::free_chunk(std::uint32_t c) {
+  chunk(c).next = free_chunk_;
+  free_chunk_ = c;
 }
 
 std::uint32_t EventQueue::allocate_slot() {
-  if (free_head_ != kNoSlot) {
-    const std::uint32_t slot = free_head_;
-    free_head_ = static_cast<std::uint32_t>(slab_[slot].context);
+  if (slab_free_ != kNone) {
+    const std::uint32_t slot = slab_free_;
+    slab_free_ = static_cast<std::uint32_t>(payload(slot).context);
     return slot;
   }
-  if (slab_.size() == kNoSlot) throw std::length_error("eksim: too many pending events");
-  slab_.push_back(Payload{0, 0, 1});
-  return static_cast<std::uint32_t>(slab_.size() - 1);
+  if ((slab_size_ >> kSlabPageBits) == slab_pages_.size()) {
+    if (slab_size_ >= kNone - (1u << kSlabPageBits)) throw std::length_error("eksim: too many pending events");
+    slab_pages_.push_back(std::make_unique<Payload[]>(std::size_t{1} << kSlabPageBits));
+  }
+  Payload& p = payload(slab_size_);
+  p.generation = 1;
+  return slab_size_++;
 }
 
 void EventQueue::free_slot(std::uint32_t slot) {
-  Payload& p = slab_[slot];
+  Payload& p = payload(slot);
   // A new generation invalidates every handle to the event that just left.
   p.generation = p.generation == 0xFFFFFFFFu ? 1 : p.generation + 1;
-  p.context = free_head_;
-  free_head_ = slot;
+  p.context = slab_free_;
+  slab_free_ = slot;
 }
 
-EventHandle EventQueue::push(Time at, HandlerId handler, std::uint64_t context) {
+EventHandle EventQueue::push_cancellable(Time at, HandlerId handler, std::uint64_t context) {
   const std::uint32_t slot = allocate_slot();
-  Payload& p = slab_[slot];
+  Payload& p = payload(slot);
   p.context = context;
   p.handler = handler;
-  ++live_;
-  const EventHandle handle{slot, p.generation};
-
-  if (at == now_) {
-    fifo_.push_back(slot);
-    return handle;
-  }
-  if (next_seq_ == 0xFFFFFFFFu) renumber();
-  const Entry e{at.count(), (static_cast<std::uint64_t>(next_seq_++) << 32) | slot};
-  if (root_taken_) {
-    // The handler of the event at the root is scheduling: reuse the root.
-    root_taken_ = false;
-    sift_down(0, e);
-  } else {
-    heap_.push_back(e);
-    sift_up(heap_.size() - 1, e);
-  }
-  return handle;
+  push(at, kViaSlab, slot);
+  return EventHandle{slot, p.generation};
 }
 
 bool EventQueue::cancel(EventHandle handle) {
-  if (handle.slot >= slab_.size()) return false;
-  Payload& p = slab_[handle.slot];
+  if (!handle.valid() || handle.slot >= slab_size_) return false;
+  Payload& p = payload(handle.slot);
   if (p.generation != handle.generation || p.handler == kCancelled) return false;
-  // Only pending events keep their generation; freed slots have moved on.
   p.handler = kCancelled;
   --live_;
-  ++tombstones_;  // in the heap or the FIFO; dropped when it surfaces
-  if (tombstones_ > 4096 && tombstones_ > live_) drop_tombstones();
+  ++dead_;
+  if (dead_ > 4096 && dead_ > live_) drop_dead_entries();
   return true;
 }
 
-void EventQueue::sift_up(std::size_t hole, Entry e) {
-  while (hole > 0) {
-    const std::size_t parent = (hole - 1) / kArity;
-    if (!before(e, heap_[parent])) break;
-    heap_[hole] = heap_[parent];
-    hole = parent;
-  }
-  heap_[hole] = e;
+bool EventQueue::cancelled(const Entry& e) {
+  return e.handler == kViaSlab && payload(static_cast<std::uint32_t>(e.context)).handler == kCancelled;
 }
 
-void EventQueue::sift_down(std::size_t hole, Entry e) {
-  // Bottom-up (Wegener): walk the hole down along the smallest children to a
-  // leaf without comparing against `e`, then let `e` rise. A new event lands
-  // near the leaves far more often than not (three quarters of a 4-ary
-  // heap's entries are leaves), so this saves a comparison and an
-  // unpredictable exit branch per level.
-  const std::size_t n = heap_.size();
-  Entry* h = heap_.data();
-  const std::size_t start = hole;
-  for (;;) {
-    const std::size_t first = hole * kArity + 1;
-    std::size_t best;
-    if (first + kArity <= n) {
-      // Full set of children, the common case: a branch-free tournament.
-      const std::size_t a = before(h[first + 1], h[first]) ? first + 1 : first;
-      const std::size_t b = before(h[first + 3], h[first + 2]) ? first + 3 : first + 2;
-      best = before(h[b], h[a]) ? b : a;
-    } else if (first < n) {
-      best = first;
-      for (std::size_t c = first + 1; c < n; ++c) {
-        if (before(h[c], h[best])) best = c;
+void EventQueue::drop(const Entry& e) {
+  free_slot(static_cast<std::uint32_t>(e.context));
+  --dead_;
+}
+
+void EventQueue::take_front(Entry& e) {
+  Bucket& b = buckets_[0];
+  Chunk& c = chunk(b.head);
+  e = c.entries[b.head_pos++];
+  if (b.head == b.tail && b.head_pos == b.tail_pos) {
+    free_chunk(b.head);
+    b = Bucket{};
+  } else if (b.head_pos == kChunkEntries) {
+    const std::uint32_t next = c.next;
+    free_chunk(b.head);
+    b.head = next;
+    b.head_pos = 0;
+  }
+}
+
+std::size_t EventQueue::lowest_bucket() const {
+  for (std::size_t w = 0; w < nonempty_.size(); ++w) {
+    if (nonempty_[w] != 0) return 1 + w * 64 + static_cast<std::size_t>(std::countr_zero(nonempty_[w]));
+  }
+  return 0;
+}
+
+bool EventQueue::refill(Time limit) {
+  for (std::size_t index = lowest_bucket(); index != 0; index = lowest_bucket()) {
+    const Bucket b = buckets_[index];
+    // Pass 1: the earliest live time in the bucket. A level-0 bucket holds a
+    // single time, so the first live entry settles it.
+    const bool single_time = index <= kDigits;
+    std::int64_t earliest = std::numeric_limits<std::int64_t>::max();
+    bool any_live = false;
+    for (std::uint32_t c = b.head; c != kNone && !(single_time && any_live); c = chunk(c).next) {
+      const std::uint32_t n = c == b.tail ? b.tail_pos : kChunkEntries;
+      const Entry* entries = chunk(c).entries;
+      for (std::uint32_t i = 0; i < n; ++i) {
+        if (entries[i].time < earliest && !cancelled(entries[i])) {
+          earliest = entries[i].time;
+          any_live = true;
+          if (single_time) break;
+        }
       }
-    } else {
-      break;
     }
-    h[hole] = h[best];
-    hole = best;
+    if (any_live && earliest > limit.count()) return false;
+    buckets_[index] = Bucket{};
+    unmark(index);
+    if (any_live && single_time) {
+      // Every entry already has the earliest time: hand the chain over as is.
+      last_ = earliest;
+      buckets_[0] = b;
+      return true;
+    }
+    // Pass 2: move `last_` to the earliest time and spread the bucket into
+    // lower levels (dropping dead entries on the way). Every entry lands in
+    // a lower level, so the chunks freed here can be reused at once.
+    if (any_live) last_ = earliest;
+    std::uint32_t c = b.head;
+    while (c != kNone) {
+      const std::uint32_t n = c == b.tail ? b.tail_pos : kChunkEntries;
+      const std::uint32_t next = chunk(c).next;
+      for (std::uint32_t i = 0; i < n; ++i) {
+        const Entry e = chunk(c).entries[i];
+        if (cancelled(e)) {
+          drop(e);
+        } else {
+          append(bucket_of(e.time), e);
+        }
+      }
+      free_chunk(c);
+      c = next;
+    }
+    if (any_live) return true;
   }
-  while (hole > start) {
-    const std::size_t parent = (hole - 1) / kArity;
-    if (!before(e, h[parent])) break;
-    h[hole] = h[parent];
-    hole = parent;
-  }
-  h[hole] = e;
-}
-
-void EventQueue::remove_root() {
-  const Entry last = heap_.back();
-  heap_.pop_back();
-  if (!heap_.empty()) sift_down(0, last);
-}
-
-void EventQueue::settle_root() {
-  if (root_taken_) {
-    root_taken_ = false;
-    remove_root();
-  }
+  return false;
 }
 
 bool EventQueue::pop(Event& out, Time limit) {
-  settle_root();
   for (;;) {
-    std::uint32_t slot;
-    if (fifo_head_ < fifo_.size() && (heap_.empty() || heap_[0].time > now_.count())) {
-      if (now_ > limit) return false;
-      slot = fifo_[fifo_head_++];
-      if (fifo_head_ == fifo_.size()) {
-        fifo_.clear();
-        fifo_head_ = 0;
-      }
-    } else if (!heap_.empty()) {
-      if (heap_[0].time > limit.count()) return false;
-      slot = static_cast<std::uint32_t>(heap_[0].key);
-      now_ = Time::ns(heap_[0].time);
-      root_taken_ = true;
-    } else {
-      return false;
-    }
-    Payload& p = slab_[slot];
-    if (p.handler == kCancelled) {
-      --tombstones_;
-      free_slot(slot);
-      settle_root();
+    if (buckets_[0].head == kNone) {
+      if (!refill(limit)) return false;
       continue;
     }
-    out = Event{now_, p.handler, p.context};
-    free_slot(slot);
+    if (last_ > limit.count()) return false;
+    Entry e;
+    take_front(e);
+    if (e.handler == kViaSlab) {
+      const auto slot = static_cast<std::uint32_t>(e.context);
+      const Payload p = payload(slot);
+      if (p.handler == kCancelled) {
+        drop(e);
+        continue;
+      }
+      free_slot(slot);
+      e.handler = p.handler;
+      e.context = p.context;
+    }
+    now_ = Time::ns(last_);
     --live_;
+    out = Event{now_, e.handler, e.context};
     return true;
   }
 }
 
 Time EventQueue::next_time() {
-  settle_root();
-  // Drop cancelled events at the front so the answer is a live event's time.
   for (;;) {
-    const bool from_fifo = fifo_head_ < fifo_.size() && (heap_.empty() || heap_[0].time > now_.count());
-    if (from_fifo) {
-      const std::uint32_t slot = fifo_[fifo_head_];
-      if (slab_[slot].handler != kCancelled) return now_;
-      ++fifo_head_;
-      if (fifo_head_ == fifo_.size()) {
-        fifo_.clear();
-        fifo_head_ = 0;
-      }
-      --tombstones_;
-      free_slot(slot);
+    Bucket& b = buckets_[0];
+    if (b.head != kNone) {
+      const Entry& front = chunk(b.head).entries[b.head_pos];
+      if (!cancelled(front)) return Time::ns(last_);
+      Entry dead;
+      take_front(dead);
+      drop(dead);
       continue;
     }
-    if (heap_.empty()) return Time::max();
-    const auto slot = static_cast<std::uint32_t>(heap_[0].key);
-    if (slab_[slot].handler != kCancelled) return Time::ns(heap_[0].time);
-    --tombstones_;
-    free_slot(slot);
-    remove_root();
+    const std::size_t index = lowest_bucket();
+    if (index == 0) return Time::max();
+    // The earliest live time of the lowest bucket, without moving `last_`
+    // (the clock may not advance that far: new events may still come first).
+    const Bucket& low = buckets_[index];
+    std::int64_t earliest = std::numeric_limits<std::int64_t>::max();
+    for (std::uint32_t c = low.head; c != kNone; c = chunk(c).next) {
+      const std::uint32_t n = c == low.tail ? low.tail_pos : kChunkEntries;
+      for (std::uint32_t i = 0; i < n; ++i) {
+        const Entry& e = chunk(c).entries[i];
+        if (e.time < earliest && !cancelled(e)) earliest = e.time;
+      }
+    }
+    if (earliest != std::numeric_limits<std::int64_t>::max()) return Time::ns(earliest);
+    // Only dead entries: refill drops them without moving `last_`.
+    refill(Time::max());
   }
 }
 
@@ -214,41 +229,30 @@ void EventQueue::advance_to(Time t) {
   now_ = t;
 }
 
-void EventQueue::renumber() {
-  // Ranks preserve the relative order of every pair, so the heap stays valid.
-  std::vector<std::uint32_t> seqs;
-  seqs.reserve(heap_.size());
-  for (const Entry& e : heap_) seqs.push_back(static_cast<std::uint32_t>(e.key >> 32));
-  std::sort(seqs.begin(), seqs.end());
-  for (Entry& e : heap_) {
-    const auto seq = static_cast<std::uint32_t>(e.key >> 32);
-    const auto rank = static_cast<std::uint64_t>(std::lower_bound(seqs.begin(), seqs.end(), seq) - seqs.begin());
-    e.key = (rank << 32) | (e.key & 0xFFFFFFFFu);
-  }
-  next_seq_ = static_cast<std::uint32_t>(heap_.size());
-}
-
-void EventQueue::drop_tombstones() {
-  settle_root();
-  std::size_t kept = 0;
-  for (const Entry& e : heap_) {
-    const auto slot = static_cast<std::uint32_t>(e.key);
-    if (slab_[slot].handler == kCancelled) {
-      free_slot(slot);
-    } else {
-      heap_[kept++] = e;
+void EventQueue::drop_dead_entries() {
+  // Rebuild every bucket from its live entries, in order.
+  for (std::size_t index = 0; index < buckets_.size(); ++index) {
+    const Bucket b = buckets_[index];
+    if (b.head == kNone) continue;
+    buckets_[index] = Bucket{};
+    if (index != 0) unmark(index);
+    std::uint32_t c = b.head;
+    std::uint32_t first = b.head_pos;
+    while (c != kNone) {
+      const std::uint32_t n = c == b.tail ? b.tail_pos : kChunkEntries;
+      const std::uint32_t next = chunk(c).next;
+      for (std::uint32_t i = first; i < n; ++i) {
+        const Entry e = chunk(c).entries[i];
+        if (cancelled(e)) {
+          drop(e);
+        } else {
+          append(index, e);
+        }
+      }
+      free_chunk(c);
+      c = next;
+      first = 0;
     }
-  }
-  heap_.resize(kept);
-  // Tombstones still in the FIFO are counted again as they drain.
-  std::size_t fifo_tombstones = 0;
-  for (std::size_t i = fifo_head_; i < fifo_.size(); ++i) {
-    if (slab_[fifo_[i]].handler == kCancelled) ++fifo_tombstones;
-  }
-  tombstones_ = fifo_tombstones;
-  // Floyd's bottom-up heap construction: O(n).
-  for (std::size_t i = heap_.size() / kArity + 1; i-- > 0;) {
-    if (i < heap_.size()) sift_down(i, heap_[i]);
   }
 }
 

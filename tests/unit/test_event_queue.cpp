@@ -1,4 +1,5 @@
-// The event queue against an independent reference: a stable sort of
+// Both event queues (the radix queue the simulator uses and the 4-ary heap
+// kept as its reference) against an independent reference: a stable sort of
 // (time, insertion order).
 #include <catch2/catch.hpp>
 
@@ -7,11 +8,13 @@
 #include <vector>
 
 #include "eksim/sim/event_queue.hpp"
+#include "eksim/sim/heap_event_queue.hpp"
 #include "eksim/sim/random.hpp"
 
 using eksim::sim::Event;
 using eksim::sim::EventHandle;
 using eksim::sim::EventQueue;
+using eksim::sim::HeapEventQueue;
 using eksim::sim::RandomStream;
 using eksim::sim::Time;
 
@@ -19,10 +22,11 @@ namespace {
 void noop(std::uint64_t) {}
 }  // namespace
 
-TEST_CASE("one million random events with many ties pop in (time, insertion) order", "[queue]") {
+TEMPLATE_TEST_CASE("one million random events with many ties pop in (time, insertion) order", "[queue]", EventQueue,
+                   HeapEventQueue) {
   constexpr std::size_t kEvents = 1'000'000;
   RandomStream rng(7, 0, "queue-test", "times");
-  EventQueue q;
+  TestType q;
   const auto h = eksim::sim::handler_id<&noop>();
   struct Ref {
     std::int64_t time;
@@ -48,11 +52,12 @@ TEST_CASE("one million random events with many ties pop in (time, insertion) ord
   CHECK(all_match);
 }
 
-TEST_CASE("events interleaved with pops keep (time, insertion) order", "[queue]") {
+TEMPLATE_TEST_CASE("events interleaved with pops keep (time, insertion) order", "[queue]", EventQueue,
+                   HeapEventQueue) {
   // A hold-like workload: each pop schedules 0-2 new events in the future or
   // at the current instant, checked against a brute-force reference.
   RandomStream rng(11, 0, "queue-test", "interleaved");
-  EventQueue q;
+  TestType q;
   const auto h = eksim::sim::handler_id<&noop>();
   struct Ref {
     std::int64_t time;
@@ -87,8 +92,8 @@ TEST_CASE("events interleaved with pops keep (time, insertion) order", "[queue]"
   CHECK(pending.empty());
 }
 
-TEST_CASE("events at the same time run first-in first-out", "[queue]") {
-  EventQueue q;
+TEMPLATE_TEST_CASE("events at the same time run first-in first-out", "[queue]", EventQueue, HeapEventQueue) {
+  TestType q;
   const auto h = eksim::sim::handler_id<&noop>();
   for (std::uint64_t i = 0; i < 100; ++i) q.push(Time::us(5), h, i);
   q.push(Time::us(1), h, 1000);
@@ -107,11 +112,11 @@ TEST_CASE("events at the same time run first-in first-out", "[queue]") {
   CHECK_FALSE(q.pop(e));
 }
 
-TEST_CASE("cancelled events never run and stale handles are harmless", "[queue]") {
-  EventQueue q;
+TEMPLATE_TEST_CASE("cancelled events never run and stale handles are harmless", "[queue]", EventQueue, HeapEventQueue) {
+  TestType q;
   const auto h = eksim::sim::handler_id<&noop>();
   std::vector<EventHandle> handles;
-  for (std::uint64_t i = 0; i < 10; ++i) handles.push_back(q.push(Time::us(static_cast<std::int64_t>(i)), h, i));
+  for (std::uint64_t i = 0; i < 10; ++i) handles.push_back(q.push_cancellable(Time::us(static_cast<std::int64_t>(i)), h, i));
   CHECK(q.cancel(handles[3]));
   CHECK(q.cancel(handles[0]));
   CHECK_FALSE(q.cancel(handles[3]));  // twice
@@ -132,12 +137,12 @@ TEST_CASE("cancelled events never run and stale handles are harmless", "[queue]"
   CHECK(ran == std::vector<std::uint64_t>{1, 2, 4, 5, 6, 7, 8, 9, 99});
 }
 
-TEST_CASE("mass cancellation compacts the heap without changing order", "[queue]") {
-  EventQueue q;
+TEMPLATE_TEST_CASE("mass cancellation compacts without changing order", "[queue]", EventQueue, HeapEventQueue) {
+  TestType q;
   const auto h = eksim::sim::handler_id<&noop>();
   std::vector<EventHandle> handles;
   for (std::uint64_t i = 0; i < 50'000; ++i) {
-    handles.push_back(q.push(Time::ns(static_cast<std::int64_t>((i * 7919) % 50'000)), h, i));
+    handles.push_back(q.push_cancellable(Time::ns(static_cast<std::int64_t>((i * 7919) % 50'000)), h, i));
   }
   for (std::uint64_t i = 0; i < 50'000; ++i) {
     if (i % 10 != 0) CHECK(q.cancel(handles[i]));
@@ -156,8 +161,8 @@ TEST_CASE("mass cancellation compacts the heap without changing order", "[queue]
   CHECK(n == 5'000);
 }
 
-TEST_CASE("the 32-bit sequence wraps without breaking FIFO order", "[queue]") {
-  EventQueue q;
+TEST_CASE("the heap's 32-bit sequence wraps without breaking FIFO order", "[queue]") {
+  HeapEventQueue q;
   const auto h = eksim::sim::handler_id<&noop>();
   q.debug_set_sequence(0xFFFFFFFFu - 5);
   for (std::uint64_t i = 0; i < 20; ++i) q.push(Time::us(1 + static_cast<std::int64_t>(i % 2)), h, i);
@@ -168,9 +173,52 @@ TEST_CASE("the 32-bit sequence wraps without breaking FIFO order", "[queue]") {
 }
 
 TEST_CASE("a pending plain event costs at most 32 bytes", "[queue]") {
+  constexpr std::size_t kN = 100'000;
   EventQueue q;
-  q.reserve(1'000);
+  q.reserve(kN);
+  RandomStream rng(3, 0, "queue-test", "memory");
   const auto h = eksim::sim::handler_id<&noop>();
-  for (std::uint64_t i = 0; i < 1'000; ++i) q.push(Time::us(static_cast<std::int64_t>(1 + i)), h, i);
-  CHECK(q.memory_bytes() <= 32 * 1'000);
+  for (std::uint64_t i = 0; i < kN; ++i) q.push(rng.exponential(Time::us(1)), h, i);
+  CHECK(q.memory_bytes() <= 32 * kN);
+}
+
+TEMPLATE_TEST_CASE("a cancelled event never moves the clock", "[queue]", EventQueue, HeapEventQueue) {
+  TestType q;
+  const auto h = eksim::sim::handler_id<&noop>();
+  const EventHandle late = q.push_cancellable(Time::us(10), h, 10);
+  q.push(Time::us(5), h, 5);
+  CHECK(q.cancel(late));
+  Event e;
+  REQUIRE(q.pop(e));
+  CHECK(e.context == 5);
+  CHECK_FALSE(q.pop(e));
+  CHECK(q.now() == Time::us(5));
+  CHECK(q.next_time() == Time::max());
+  // Earlier than the cancelled event, later than now: still runs, in order.
+  q.push(Time::us(7), h, 7);
+  q.push(Time::us(6), h, 6);
+  REQUIRE(q.pop(e));
+  CHECK(e.context == 6);
+  REQUIRE(q.pop(e));
+  CHECK(e.context == 7);
+}
+
+TEMPLATE_TEST_CASE("pop stops at the limit and the clock can be advanced", "[queue]", EventQueue, HeapEventQueue) {
+  TestType q;
+  const auto h = eksim::sim::handler_id<&noop>();
+  q.push(Time::us(3), h, 3);
+  q.push(Time::us(9), h, 9);
+  Event e;
+  REQUIRE(q.pop(e, Time::us(5)));
+  CHECK(e.context == 3);
+  CHECK_FALSE(q.pop(e, Time::us(5)));
+  CHECK(q.next_time() == Time::us(9));
+  q.advance_to(Time::us(5));
+  CHECK(q.now() == Time::us(5));
+  CHECK_THROWS(q.advance_to(Time::us(10)));  // an event at 9 is pending
+  q.push(Time::us(5), h, 55);                // at the new now: runs before 9
+  q.push(Time::us(9), h, 99);                // same time as a pending one: after it
+  std::vector<std::uint64_t> order;
+  while (q.pop(e)) order.push_back(e.context);
+  CHECK(order == std::vector<std::uint64_t>{55, 9, 99});
 }

@@ -1,6 +1,5 @@
-#include <catch2/catch.hpp>
-
 #include <array>
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -187,13 +186,10 @@ TEST_CASE("instance tables are read strictly and errors name the line", "[instan
 
   const std::vector<std::pair<std::string, std::string>> bad = {
       {"", "test.csv: empty instance-type table (no header row)"},
-      {"instance_type,ipv4_per_eni\nx,4\n",
-       "test.csv:1: header lacks the required column 'max_enis'"},
+      {"instance_type,ipv4_per_eni\nx,4\n", "test.csv:1: header lacks the required column 'max_enis'"},
       {"instance_type,max_enis,ipv4_per_eni\nx,2\n", "test.csv:2: expected 3 fields, found 2"},
-      {"instance_type,max_enis,ipv4_per_eni\nx,two,4\n",
-       "test.csv:2: max_enis of x must be a whole number 1-4096"},
-      {"instance_type,max_enis,ipv4_per_eni\nx,0,4\n",
-       "test.csv:2: max_enis of x must be a whole number 1-4096"},
+      {"instance_type,max_enis,ipv4_per_eni\nx,two,4\n", "test.csv:2: max_enis of x must be a whole number 1-4096"},
+      {"instance_type,max_enis,ipv4_per_eni\nx,0,4\n", "test.csv:2: max_enis of x must be a whole number 1-4096"},
       {"instance_type,max_enis,ipv4_per_eni\nx,99999999999,4\n",
        "test.csv:2: max_enis of x must be a whole number 1-4096"},
       {"instance_type,max_enis,ipv4_per_eni\nx,2,4\nx,3,4\n",
@@ -206,8 +202,7 @@ TEST_CASE("instance tables are read strictly and errors name the line", "[instan
        "test.csv:2: hypervisor of x must be empty, 'nitro' or 'xen'"},
       {"instance_type,max_enis,ipv4_per_eni,bare_metal\nx,2,4,yes\n",
        "test.csv:2: bare_metal of x must be empty, 'true' or 'false'"},
-      {"instance_type,max_enis,max_enis,ipv4_per_eni\n",
-       "test.csv:1: column 'max_enis' appears twice in the header"},
+      {"instance_type,max_enis,max_enis,ipv4_per_eni\n", "test.csv:1: column 'max_enis' appears twice in the header"},
       {"instance_type,max_enis,ipv4_per_eni\n,2,4\n", "test.csv:2: empty instance_type"},
   };
   for (const auto& [text, message] : bad) {
@@ -235,8 +230,7 @@ TEST_CASE("a catalog built in code keeps the last entry of a name", "[instances]
 TEST_CASE("the derived CSV is current with its inputs", "[instances]") {
   // The derivation script is the source of truth for instance-types.csv; this
   // catches a table edited by hand or inputs refreshed without re-running it.
-  const std::filesystem::path script =
-      std::filesystem::path(EKSIM_SOURCE_DIR) / "data" / "derive_instance_table.py";
+  const std::filesystem::path script = std::filesystem::path(EKSIM_SOURCE_DIR) / "data" / "derive_instance_table.py";
   REQUIRE(std::filesystem::exists(script));
   if (!std::filesystem::exists("/usr/bin/python3")) {
     WARN("no /usr/bin/python3; skipping the staleness check");

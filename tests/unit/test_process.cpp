@@ -173,7 +173,7 @@ TEST_CASE("plain events call member functions with no allocation", "[process]") 
   Simulator sim;
   Ticker t{sim, {}};
   sim.call_at<&Ticker::tick>(1_ms, t);
-  const auto cancelled = sim.call_at<&Ticker::tick>(2_ms, t);
+  const auto cancelled = sim.call_cancellable_at<&Ticker::tick>(2_ms, t);
   CHECK(sim.cancel(cancelled));
   sim.run();
   CHECK(t.ticks == std::vector<Time>{1_ms, 1250_us, 1500_us, 1750_us});

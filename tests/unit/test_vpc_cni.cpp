@@ -1,6 +1,5 @@
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -68,8 +67,7 @@ int max_pods(const char* name, const CniConfig& config, MaxPodsOptions options =
 }
 
 int uncapped(const char* name, const CniConfig& config) {
-  return compute_max_pods(type(name), config, MaxPodsOptions{.ceiling = MaxPodsCeiling::none})
-      .max_pods;
+  return compute_max_pods(type(name), config, MaxPodsOptions{.ceiling = MaxPodsCeiling::none}).max_pods;
 }
 
 // data/eni-max-pods.txt read on its own: "<type> <max pods>" after '#' comments.
@@ -153,16 +151,12 @@ TEST_CASE("worked capacities of aws-eks-facts.md table 1.2", "[cni]") {
     int prefix_capped;
   };
   const std::vector<Row> rows = {
-      {"t3.medium", 17, 12, 242, 110},     // 2 vCPUs in the moto data
-      {"t3.large", 35, 24, 530, 110},
-      {"c6g.large", 29, 20, 434, 110},
-      {"m5.large", 29, 20, 434, 110},
-      {"m6i.large", 29, 20, 434, 110},
-      {"m5.xlarge", 58, 44, 898, 110},
-      {"m5.2xlarge", 58, 44, 898, 110},    // 8 vCPUs
-      {"m5.4xlarge", 234, 205, 3714, 110}, // 16 vCPUs
-      {"m5.24xlarge", 737, 688, 11762, 250},
-      {"c5.18xlarge", 737, 688, 11762, 250},
+      {"t3.medium", 17, 12, 242, 110},  // 2 vCPUs in the moto data
+      {"t3.large", 35, 24, 530, 110},        {"c6g.large", 29, 20, 434, 110},
+      {"m5.large", 29, 20, 434, 110},        {"m6i.large", 29, 20, 434, 110},
+      {"m5.xlarge", 58, 44, 898, 110},       {"m5.2xlarge", 58, 44, 898, 110},  // 8 vCPUs
+      {"m5.4xlarge", 234, 205, 3714, 110},                                      // 16 vCPUs
+      {"m5.24xlarge", 737, 688, 11762, 250}, {"c5.18xlarge", 737, 688, 11762, 250},
       {"p5.48xlarge", 100, 51, 1570, 250},  // 192 vCPUs, default card only
   };
   for (const auto& row : rows) {
@@ -181,8 +175,7 @@ TEST_CASE("the 110/250 ceiling follows the chosen policy", "[cni]") {
   const MaxPodsOptions managed{.ceiling = MaxPodsCeiling::always};
   CHECK(max_pods("m5.4xlarge", secondary(), managed) == 110);
   CHECK(max_pods("m5.large", secondary(), managed) == 29);  // below the ceiling
-  CHECK(compute_max_pods(type("m5.large"), secondary(), managed).binding ==
-        MaxPodsLimit::eni_ip_capacity);
+  CHECK(compute_max_pods(type("m5.large"), secondary(), managed).binding == MaxPodsLimit::eni_ip_capacity);
   CHECK(max_pods("m5.24xlarge", secondary(), managed) == 250);
   CHECK(max_pods("p5.48xlarge", secondary(), managed) == 100);
 
@@ -207,23 +200,20 @@ TEST_CASE("the 110/250 ceiling follows the chosen policy", "[cni]") {
 }
 
 TEST_CASE("an explicit maxPods override binds when it is the smallest", "[cni]") {
-  const auto low = compute_max_pods(type("m5.large"), secondary(),
-                                    MaxPodsOptions{.max_pods_override = 20});
+  const auto low = compute_max_pods(type("m5.large"), secondary(), MaxPodsOptions{.max_pods_override = 20});
   CHECK(low.max_pods == 20);
   CHECK(low.kubelet_max_pods == 20);
   CHECK(low.binding == MaxPodsLimit::max_pods_override);
 
   // AWS's advice for PD + custom networking on m5.large: set 110 by hand.
   const auto advised = compute_max_pods(type("m5.large"), prefix_custom(),
-                                        MaxPodsOptions{.ceiling = MaxPodsCeiling::none,
-                                                       .max_pods_override = 110});
+                                        MaxPodsOptions{.ceiling = MaxPodsCeiling::none, .max_pods_override = 110});
   CHECK(advised.max_pods == 110);
   CHECK(advised.binding == MaxPodsLimit::max_pods_override);
 
   // An override above what the ENIs can back: the node advertises it, but only
   // 29 pods get IPs.
-  const auto high = compute_max_pods(type("m5.large"), secondary(),
-                                     MaxPodsOptions{.max_pods_override = 50});
+  const auto high = compute_max_pods(type("m5.large"), secondary(), MaxPodsOptions{.max_pods_override = 50});
   CHECK(high.kubelet_max_pods == 50);
   CHECK(high.max_pods == 29);
   CHECK(high.binding == MaxPodsLimit::eni_ip_capacity);
@@ -322,15 +312,13 @@ TEST_CASE("warm pool, secondary IPs: docs/eni-and-ip-target.md rows", "[cni]") {
   CniConfig five_ten;
   five_ten.warm_ip_target = 5;
   five_ten.minimum_ip_target = 10;
-  check_rows("p3dn.24xlarge", five_ten,
-             {{0, 1, 10, 10}, {7, 1, 12, 5}, {15, 1, 20, 5}, {45, 2, 50, 5}});
+  check_rows("p3dn.24xlarge", five_ten, {{0, 1, 10, 10}, {7, 1, 12, 5}, {15, 1, 20, 5}, {45, 2, 50, 5}});
   CHECK(compute_warm_pool(type("p3dn.24xlarge"), five_ten, 45).per_eni == std::vector<int>{49, 1});
 }
 
 TEST_CASE("warm pool, prefix delegation: docs/prefix-and-ip-target.md rows", "[cni]") {
   // t3.small: 3 ENIs x 3 prefix slots. WARM_PREFIX_TARGET=1 (aws-eks-facts.md 1.3).
-  check_rows("t3.small", prefix(),
-             {{0, 1, 1, 16}, {5, 1, 2, 27}, {16, 1, 2, 16}, {17, 1, 3, 31}, {58, 2, 5, 22}});
+  check_rows("t3.small", prefix(), {{0, 1, 1, 16}, {5, 1, 2, 27}, {16, 1, 2, 16}, {17, 1, 3, 31}, {58, 2, 5, 22}});
   CHECK(compute_warm_pool(type("t3.small"), prefix(), 58).per_eni == std::vector<int>{3, 2});
 
   CniConfig one_one = prefix();
@@ -350,8 +338,8 @@ TEST_CASE("warm pool, prefix delegation: docs/prefix-and-ip-target.md rows", "[c
   // p3dn.24xlarge (49 prefix slots per ENI): prefix counts and unused IPs as
   // in the doc. Its ENI column (2 or 3 ENIs holding "0" prefixes) contradicts
   // "a new ENI only after every prefix slot is used"; all fit on the primary.
-  for (const auto& [pods, prefixes, unused] : std::vector<std::tuple<int, int, int>>{
-           {0, 1, 16}, {3, 2, 29}, {95, 7, 17}}) {
+  for (const auto& [pods, prefixes, unused] :
+       std::vector<std::tuple<int, int, int>>{{0, 1, 16}, {3, 2, 29}, {95, 7, 17}}) {
     const auto pool = compute_warm_pool(type("p3dn.24xlarge"), prefix(), pods);
     CAPTURE(pods);
     CHECK(pool.prefixes == prefixes);
@@ -361,8 +349,8 @@ TEST_CASE("warm pool, prefix delegation: docs/prefix-and-ip-target.md rows", "[c
   CniConfig five_ten = prefix();
   five_ten.warm_ip_target = 5;
   five_ten.minimum_ip_target = 10;
-  for (const auto& [pods, prefixes, unused] : std::vector<std::tuple<int, int, int>>{
-           {0, 1, 16}, {7, 1, 9}, {15, 2, 17}, {45, 4, 19}}) {
+  for (const auto& [pods, prefixes, unused] :
+       std::vector<std::tuple<int, int, int>>{{0, 1, 16}, {7, 1, 9}, {15, 2, 17}, {45, 4, 19}}) {
     const auto pool = compute_warm_pool(type("p3dn.24xlarge"), five_ten, pods);
     CAPTURE(pods);
     CHECK(pool.prefixes == prefixes);

@@ -86,12 +86,9 @@ std::filesystem::path InstanceCatalog::default_path() {
   return std::filesystem::path(EKSIM_DATA_DIR) / "instance-types.csv";
 }
 
-std::optional<InstanceCatalog> InstanceCatalog::load(std::string* error) {
-  return load(default_path(), error);
-}
+std::optional<InstanceCatalog> InstanceCatalog::load(std::string* error) { return load(default_path(), error); }
 
-std::optional<InstanceCatalog> InstanceCatalog::load(const std::filesystem::path& csv_path,
-                                                     std::string* error) {
+std::optional<InstanceCatalog> InstanceCatalog::load(const std::filesystem::path& csv_path, std::string* error) {
   std::ifstream in(csv_path, std::ios::binary);
   if (!in) {
     fail(error, "cannot open instance-type table " + csv_path.string() +
@@ -107,8 +104,7 @@ std::optional<InstanceCatalog> InstanceCatalog::load(const std::filesystem::path
   return parse(buffer.str(), csv_path.string(), error);
 }
 
-std::optional<InstanceCatalog> InstanceCatalog::parse(std::string_view csv_text,
-                                                      std::string_view source,
+std::optional<InstanceCatalog> InstanceCatalog::parse(std::string_view csv_text, std::string_view source,
                                                       std::string* error) {
   const std::string where(source);
   std::vector<InstanceType> types;
@@ -152,9 +148,9 @@ std::optional<InstanceCatalog> InstanceCatalog::parse(std::string_view csv_text,
         }
         *slot = index;
       }
-      for (const auto& [column, name] : {std::pair{columns.name, "instance_type"},
-                                         std::pair{columns.max_enis, "max_enis"},
-                                         std::pair{columns.ipv4_per_eni, "ipv4_per_eni"}}) {
+      for (const auto& [column, name] :
+           {std::pair{columns.name, "instance_type"}, std::pair{columns.max_enis, "max_enis"},
+            std::pair{columns.ipv4_per_eni, "ipv4_per_eni"}}) {
         if (column == -1) {
           fail(error, at + "header lacks the required column '" + name + "'");
           return std::nullopt;
@@ -164,29 +160,30 @@ std::optional<InstanceCatalog> InstanceCatalog::parse(std::string_view csv_text,
     }
 
     if (fields.size() != column_count) {
-      fail(error, at + "expected " + std::to_string(column_count) + " fields, found " +
-                      std::to_string(fields.size()));
+      fail(error, at + "expected " + std::to_string(column_count) + " fields, found " + std::to_string(fields.size()));
       return std::nullopt;
     }
-    auto field = [&](int column) {
-      return column < 0 ? std::string_view() : fields[static_cast<std::size_t>(column)];
-    };
+    auto field = [&](int column) { return column < 0 ? std::string_view() : fields[static_cast<std::size_t>(column)]; };
     InstanceType type;
     type.name = std::string(field(columns.name));
     if (type.name.empty()) {
       fail(error, at + "empty instance_type");
       return std::nullopt;
     }
-    const std::string of = " of " + type.name;
-    if (!parse_int(field(columns.max_enis), type.max_enis) || type.max_enis < 1 ||
-        type.max_enis > kMaxPlausible) {
-      fail(error, at + "max_enis" + of + " must be a whole number 1-" + std::to_string(kMaxPlausible));
+    // "<file>:<line>: <column> of <type> must be ...": one shape for every field error.
+    auto reject = [&](std::string_view column, std::string_view expectation) {
+      std::string message = at;
+      message.append(column).append(" of ").append(type.name).append(" must be ").append(expectation);
+      fail(error, std::move(message));
+    };
+    const std::string whole_number = "a whole number 1-" + std::to_string(kMaxPlausible);
+    if (!parse_int(field(columns.max_enis), type.max_enis) || type.max_enis < 1 || type.max_enis > kMaxPlausible) {
+      reject("max_enis", whole_number);
       return std::nullopt;
     }
     if (!parse_int(field(columns.ipv4_per_eni), type.ipv4_per_eni) || type.ipv4_per_eni < 1 ||
         type.ipv4_per_eni > kMaxPlausible) {
-      fail(error, at + "ipv4_per_eni" + of + " must be a whole number 1-" +
-                      std::to_string(kMaxPlausible));
+      reject("ipv4_per_eni", whole_number);
       return std::nullopt;
     }
     for (const auto& [column, target, name] :
@@ -196,7 +193,7 @@ std::optional<InstanceCatalog> InstanceCatalog::parse(std::string_view csv_text,
       if (text.empty()) continue;
       int value = 0;
       if (!parse_int(text, value) || value < 1) {
-        fail(error, at + name + of + " must be empty or a whole number >= 1");
+        reject(name, "empty or a whole number >= 1");
         return std::nullopt;
       }
       *target = value;
@@ -208,7 +205,7 @@ std::optional<InstanceCatalog> InstanceCatalog::parse(std::string_view csv_text,
       if (text.empty()) continue;
       double value = 0.0;
       if (!parse_double(text, value)) {
-        fail(error, at + name + of + " must be empty or a non-negative decimal number");
+        reject(name, "empty or a non-negative decimal number");
         return std::nullopt;
       }
       *target = value;
@@ -219,7 +216,7 @@ std::optional<InstanceCatalog> InstanceCatalog::parse(std::string_view csv_text,
     } else if (hypervisor == "xen") {
       type.hypervisor = Hypervisor::xen;
     } else if (!hypervisor.empty()) {
-      fail(error, at + "hypervisor" + of + " must be empty, 'nitro' or 'xen'");
+      reject("hypervisor", "empty, 'nitro' or 'xen'");
       return std::nullopt;
     }
     const std::string_view bare_metal = field(columns.bare_metal);
@@ -228,13 +225,13 @@ std::optional<InstanceCatalog> InstanceCatalog::parse(std::string_view csv_text,
     } else if (bare_metal == "false") {
       type.bare_metal = false;
     } else if (!bare_metal.empty()) {
-      fail(error, at + "bare_metal" + of + " must be empty, 'true' or 'false'");
+      reject("bare_metal", "empty, 'true' or 'false'");
       return std::nullopt;
     }
     const auto [seen, inserted] = first_line.emplace(type.name, line_number);
     if (!inserted) {
-      fail(error, at + "instance type " + type.name + " appears again (first on line " +
-                      std::to_string(seen->second) + ")");
+      fail(error,
+           at + "instance type " + type.name + " appears again (first on line " + std::to_string(seen->second) + ")");
       return std::nullopt;
     }
     types.push_back(std::move(type));
@@ -247,9 +244,8 @@ std::optional<InstanceCatalog> InstanceCatalog::parse(std::string_view csv_text,
 }
 
 const InstanceType* InstanceCatalog::find(std::string_view name) const {
-  const auto it = std::lower_bound(
-      types_.begin(), types_.end(), name,
-      [](const InstanceType& type, std::string_view key) { return type.name < key; });
+  const auto it = std::lower_bound(types_.begin(), types_.end(), name,
+                                   [](const InstanceType& type, std::string_view key) { return type.name < key; });
   if (it == types_.end() || it->name != name) return nullptr;
   return &*it;
 }

@@ -46,8 +46,7 @@ WarmPoolResult compute_warm_pool(const InstanceType& type, const CniConfig& conf
   const Count minimum_ip = config.effective_minimum_ip_target();
   // Without IP targets, ipamd wants `warm` whole chunks of free addresses: ENIs
   // in secondary-IP mode (maxIPsPerENI each), /28 prefixes with PD.
-  const Count warm_chunks =
-      prefix_mode ? config.effective_warm_prefix_target() : config.effective_warm_eni_target();
+  const Count warm_chunks = prefix_mode ? config.effective_warm_prefix_target() : config.effective_warm_eni_target();
   const Count chunk_ips = prefix_mode ? kIpsPerPrefix : units_per_eni;
   const Count wanted_pods = result.pods;
 
@@ -133,8 +132,7 @@ WarmPoolResult compute_warm_pool(const InstanceType& type, const CniConfig& conf
     const std::string waiting = std::to_string(result.pods_without_ip) + " pod(s) get no IP";
     switch (result.limit) {
       case WarmPoolLimit::eni_limit:
-        result.notes.push_back(waiting + ": every ENI and IPv4 slot of " + type.name +
-                               " is in use");
+        result.notes.push_back(waiting + ": every ENI and IPv4 slot of " + type.name + " is in use");
         break;
       case WarmPoolLimit::max_pods:
         result.notes.push_back(waiting + ": ipamd stops adding addresses at maxPods " +

@@ -10,9 +10,7 @@ namespace {
 constexpr int kMaxSaneCount = 4096;
 
 // ipamd reads a negative or unparsable target as its default.
-int non_negative_or(const std::optional<int>& value, int fallback) {
-  return value && *value >= 0 ? *value : fallback;
-}
+int non_negative_or(const std::optional<int>& value, int fallback) { return value && *value >= 0 ? *value : fallback; }
 
 }  // namespace
 
@@ -21,13 +19,9 @@ std::string_view to_string(IpMode mode) {
 }
 
 int CniConfig::effective_warm_eni_target() const { return non_negative_or(warm_eni_target, 1); }
-int CniConfig::effective_warm_prefix_target() const {
-  return non_negative_or(warm_prefix_target, 1);
-}
+int CniConfig::effective_warm_prefix_target() const { return non_negative_or(warm_prefix_target, 1); }
 int CniConfig::effective_warm_ip_target() const { return non_negative_or(warm_ip_target, 0); }
-int CniConfig::effective_minimum_ip_target() const {
-  return non_negative_or(minimum_ip_target, 0);
-}
+int CniConfig::effective_minimum_ip_target() const { return non_negative_or(minimum_ip_target, 0); }
 bool CniConfig::ip_targets_defined() const {
   // ipamd's warmIPTargetsDefined: zero counts as "not set".
   return effective_warm_ip_target() > 0 || effective_minimum_ip_target() > 0;
@@ -79,8 +73,7 @@ EniLayout resolve_eni_layout(const InstanceType& type, const CniConfig& config) 
                              " is not a Nitro instance: ipamd falls back from prefix delegation "
                              "to secondary IPs");
     } else if (!supported) {
-      layout.notes.push_back("hypervisor of " + type.name +
-                             " is unknown; prefix delegation assumed to work (Nitro)");
+      layout.notes.push_back("hypervisor of " + type.name + " is unknown; prefix delegation assumed to work (Nitro)");
     }
   }
   layout.ips_per_slot = layout.mode == IpMode::prefix_delegation ? 16 : 1;
@@ -91,8 +84,7 @@ EniLayout resolve_eni_layout(const InstanceType& type, const CniConfig& config) 
     // that slot free for it. The node starts with its primary ENI alone, so a
     // second usable slot is what decides.
     if (type.branch_enis == 0 || type.hypervisor == Hypervisor::xen) {
-      layout.notes.push_back(type.name +
-                             " is not trunk-compatible: no trunk ENI, no pods with security groups");
+      layout.notes.push_back(type.name + " is not trunk-compatible: no trunk ENI, no pods with security groups");
     } else if (layout.usable_enis < 2) {
       layout.notes.push_back("no ENI slot left for the trunk ENI on " + type.name +
                              ": security groups for pods unavailable on this node");
@@ -105,10 +97,9 @@ EniLayout resolve_eni_layout(const InstanceType& type, const CniConfig& config) 
   layout.primary_carries_pods = !config.custom_networking;
   layout.pod_enis = std::max(layout.ipamd_enis - (config.custom_networking ? 1 : 0), 0);
   if (config.custom_networking && layout.pod_enis == 0) {
-    layout.notes.push_back(
-        "custom networking leaves no ENI for pods on " + type.name +
-        " (the primary ENI never carries pod IPs); ipamd fails node start-up with "
-        "\"Failed to attach any ENIs for custom networking\"");
+    layout.notes.push_back("custom networking leaves no ENI for pods on " + type.name +
+                           " (the primary ENI never carries pod IPs); ipamd fails node start-up with "
+                           "\"Failed to attach any ENIs for custom networking\"");
   }
   return layout;
 }

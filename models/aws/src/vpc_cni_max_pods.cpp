@@ -42,12 +42,9 @@ std::string_view to_string(MaxPodsLimit limit) {
   return "ENI/IP capacity";
 }
 
-int max_pods_ceiling_for_vcpus(int vcpus) {
-  return vcpus > kLowCpuLimit ? kCeilingHighCpu : kCeilingLowCpu;
-}
+int max_pods_ceiling_for_vcpus(int vcpus) { return vcpus > kLowCpuLimit ? kCeilingHighCpu : kCeilingLowCpu; }
 
-MaxPodsResult compute_max_pods(const InstanceType& type, const CniConfig& config,
-                               const MaxPodsOptions& options) {
+MaxPodsResult compute_max_pods(const InstanceType& type, const CniConfig& config, const MaxPodsOptions& options) {
   MaxPodsResult result;
   result.layout = resolve_eni_layout(type, config);
   result.notes = result.layout.notes;
@@ -91,8 +88,8 @@ MaxPodsResult compute_max_pods(const InstanceType& type, const CniConfig& config
     result.binding = MaxPodsLimit::ceiling;
   }
   if (result.max_pods_override && *result.max_pods_override > capped) {
-    result.notes.push_back("maxPods " + std::to_string(*result.max_pods_override) +
-                           " exceeds the " + std::to_string(capped) + " pods " + type.name +
+    result.notes.push_back("maxPods " + std::to_string(*result.max_pods_override) + " exceeds the " +
+                           std::to_string(capped) + " pods " + type.name +
                            " can give IPs; pods beyond that stay in ContainerCreating");
   }
 
@@ -111,8 +108,7 @@ MaxPodsResult compute_max_pods(const InstanceType& type, const CniConfig& config
 std::string MaxPodsResult::explanation() const {
   const bool prefix_mode = layout.mode == IpMode::prefix_delegation;
   std::string formula = std::to_string(calculated) + " = " + std::to_string(layout.pod_enis) +
-                        (layout.pod_enis == 1 ? " ENI x " : " ENIs x ") +
-                        std::to_string(layout.slots_per_eni) +
+                        (layout.pod_enis == 1 ? " ENI x " : " ENIs x ") + std::to_string(layout.slots_per_eni) +
                         (prefix_mode ? " prefixes x 16" : " IPs") + " + 2";
   std::string text = std::to_string(max_pods) + " (";
   switch (binding) {

@@ -19,8 +19,8 @@ void fail(std::string* error, std::string message) {
 
 std::string host_bits_message(Ipv4Address network, int prefix_length, Ipv4Address masked) {
   const std::string length = std::to_string(prefix_length);
-  return concat({network.to_string(), "/", length, " has host bits set; did you mean ",
-                 masked.to_string(), "/", length, "?"});
+  return concat(
+      {network.to_string(), "/", length, " has host bits set; did you mean ", masked.to_string(), "/", length, "?"});
 }
 
 }  // namespace
@@ -43,9 +43,7 @@ Cidr Cidr::containing(Ipv4Address address, int prefix_length) {
   return Cidr(Ipv4Address(address.value() & mask_for(length)), length);
 }
 
-std::string Cidr::to_string() const {
-  return concat({network_.to_string(), "/", std::to_string(prefix_length_)});
-}
+std::string Cidr::to_string() const { return concat({network_.to_string(), "/", std::to_string(prefix_length_)}); }
 
 std::optional<Cidr> parse_cidr(std::string_view text, std::string* error) {
   if (text.empty()) {
@@ -54,8 +52,8 @@ std::optional<Cidr> parse_cidr(std::string_view text, std::string* error) {
   }
   const std::size_t slash = text.find('/');
   if (slash == std::string_view::npos) {
-    fail(error, concat({"CIDR block ", quote(text),
-                        " has no prefix length; expected address/length, such as 10.0.0.0/16"}));
+    fail(error,
+         concat({"CIDR block ", quote(text), " has no prefix length; expected address/length, such as 10.0.0.0/16"}));
     return std::nullopt;
   }
   std::string address_error;
@@ -76,8 +74,7 @@ std::optional<Cidr> parse_cidr(std::string_view text, std::string* error) {
   int length = 0;
   for (const char c : length_text) length = length * 10 + (c - '0');
   if (length > 32) {
-    fail(error, concat({"CIDR block ", quote(text), ": prefix length ", std::to_string(length),
-                        " is above 32"}));
+    fail(error, concat({"CIDR block ", quote(text), ": prefix length ", std::to_string(length), " is above 32"}));
     return std::nullopt;
   }
   return Cidr::make(*address, length, error);

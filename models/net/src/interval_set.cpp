@@ -28,8 +28,7 @@ template <typename Visit>
 void for_each_gap(const Map& ranges, IntervalSet::Range within, Visit visit) {
   if (within.first > within.last) return;
   Wide cursor = within.first;
-  for (auto it = first_reaching(ranges, within.first);
-       it != ranges.end() && it->first <= within.last; ++it) {
+  for (auto it = first_reaching(ranges, within.first); it != ranges.end() && it->first <= within.last; ++it) {
     if (it->first > cursor && visit(cursor, Wide{it->first} - 1)) return;
     cursor = std::max(cursor, Wide{it->second} + 1);
   }
@@ -123,8 +122,7 @@ std::vector<IntervalSet::Range> IntervalSet::gaps(Range within) const {
   return out;
 }
 
-std::optional<std::uint32_t> IntervalSet::find_free_aligned_block(unsigned log2_size,
-                                                                  Range within) const {
+std::optional<std::uint32_t> IntervalSet::find_free_aligned_block(unsigned log2_size, Range within) const {
   if (log2_size > 32) return std::nullopt;
   const Wide block = Wide{1} << log2_size;
   std::optional<std::uint32_t> found;

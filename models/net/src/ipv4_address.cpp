@@ -49,8 +49,8 @@ std::optional<Ipv4Address> parse_ipv4(std::string_view text, std::string* error)
         return std::nullopt;
       }
       if (text[pos] != '.') {
-        fail(error, concat({"IPv4 address ", quoted, ": unexpected character ",
-                            quote(text.substr(pos, 1)), " after octet ", std::to_string(index)}));
+        fail(error, concat({"IPv4 address ", quoted, ": unexpected character ", quote(text.substr(pos, 1)),
+                            " after octet ", std::to_string(index)}));
         return std::nullopt;
       }
       ++pos;
@@ -61,8 +61,8 @@ std::optional<Ipv4Address> parse_ipv4(std::string_view text, std::string* error)
     const std::size_t digits = pos - start;
     if (digits == 0) {
       if (pos < text.size()) {
-        fail(error, concat({"IPv4 address ", quoted, ": octet ", number, " starts with ",
-                            quote(text.substr(pos, 1)), "; expected a decimal number 0-255"}));
+        fail(error, concat({"IPv4 address ", quoted, ": octet ", number, " starts with ", quote(text.substr(pos, 1)),
+                            "; expected a decimal number 0-255"}));
       } else {
         fail(error, concat({"IPv4 address ", quoted, ": octet ", number,
                             " is missing; expected four octets, as in 10.0.0.1"}));
@@ -70,14 +70,13 @@ std::optional<Ipv4Address> parse_ipv4(std::string_view text, std::string* error)
       return std::nullopt;
     }
     if (digits > 3) {
-      fail(error, concat({"IPv4 address ", quoted, ": octet ", number,
-                          " has more than three digits; each octet is 0-255"}));
+      fail(error,
+           concat({"IPv4 address ", quoted, ": octet ", number, " has more than three digits; each octet is 0-255"}));
       return std::nullopt;
     }
     if (digits > 1 && text[start] == '0') {
       fail(error, concat({"IPv4 address ", quoted, ": octet ", number,
-                          " has a leading zero, which some tools read as octal; write it "
-                          "without"}));
+                          " has a leading zero, which some tools read as octal; write it without"}));
       return std::nullopt;
     }
     unsigned octet = 0;
@@ -85,15 +84,14 @@ std::optional<Ipv4Address> parse_ipv4(std::string_view text, std::string* error)
       octet = octet * 10 + static_cast<unsigned>(text[i] - '0');
     }
     if (octet > 255) {
-      fail(error, concat({"IPv4 address ", quoted, ": octet ", number, " is ",
-                          std::to_string(octet), ", above 255"}));
+      fail(error, concat({"IPv4 address ", quoted, ": octet ", number, " is ", std::to_string(octet), ", above 255"}));
       return std::nullopt;
     }
     value = (value << 8) | octet;
   }
   if (pos != text.size()) {
-    fail(error, concat({"IPv4 address ", quoted, " has trailing text ", quote(text.substr(pos)),
-                        " after the fourth octet"}));
+    fail(error,
+         concat({"IPv4 address ", quoted, " has trailing text ", quote(text.substr(pos)), " after the fourth octet"}));
     return std::nullopt;
   }
   return Ipv4Address(value);

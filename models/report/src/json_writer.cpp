@@ -43,9 +43,11 @@ void JsonWriter::before_value() {
     return;
   }
   if (!first_.empty()) {
-    if (!first_.back()) out_ += ',';
+    const bool first = first_.back();
     first_.back() = false;
-    newline();
+    if (!first) out_ += ',';
+    if (!inline_.back()) newline();
+    else if (!first) out_ += ' ';
   }
 }
 
@@ -53,13 +55,16 @@ JsonWriter& JsonWriter::begin_object() {
   before_value();
   out_ += '{';
   first_.push_back(true);
+  inline_.push_back(false);
   return *this;
 }
 
 JsonWriter& JsonWriter::close(char bracket) {
   const bool empty = first_.back();
+  const bool one_line = inline_.back();
   first_.pop_back();
-  if (!empty) newline();
+  inline_.pop_back();
+  if (!empty && !one_line) newline();
   out_ += bracket;
   return *this;
 }
@@ -70,6 +75,15 @@ JsonWriter& JsonWriter::begin_array() {
   before_value();
   out_ += '[';
   first_.push_back(true);
+  inline_.push_back(false);
+  return *this;
+}
+
+JsonWriter& JsonWriter::begin_inline_array() {
+  before_value();
+  out_ += '[';
+  first_.push_back(true);
+  inline_.push_back(true);
   return *this;
 }
 

@@ -77,6 +77,12 @@ std::string run_json(const traffic::RunResult& r, const std::vector<traffic::Exp
     w.key("max").value(f.latency.max());
     w.key("mean").value(f.latency.mean());
     w.end_object();
+    // Non-empty buckets [lower, upper] with counts, enough to draw a CDF.
+    w.key("latency_histogram").begin_array();
+    for (const auto& b : f.latency.buckets()) {
+      w.begin_inline_array().value(b.lower).value(b.upper).value(b.count).end_array();
+    }
+    w.end_array();
     w.key("network_one_way_ns").value(f.network_one_way.count());
     w.key("waited").value(f.waited);
     w.key("mean_queue_wait_ns").value(f.mean_queue_wait.count());

@@ -46,8 +46,7 @@ std::size_t default_max_suggestion_distance(std::string_view query) {
   return std::max<std::size_t>(1, query.size() / 3);
 }
 
-std::optional<std::string> closest_name(std::string_view query,
-                                        const std::vector<std::string_view>& candidates,
+std::optional<std::string> closest_name(std::string_view query, const std::vector<std::string_view>& candidates,
                                         std::optional<std::size_t> max_distance) {
   const std::size_t limit = max_distance.value_or(default_max_suggestion_distance(query));
   std::optional<std::string_view> best;
@@ -55,8 +54,8 @@ std::optional<std::string> closest_name(std::string_view query,
   for (const std::string_view candidate : candidates) {
     // Lengths differing by more than the limit cannot be within it; skipping
     // them keeps a lookup over ~1,400 instance types cheap.
-    const std::size_t gap = candidate.size() > query.size() ? candidate.size() - query.size()
-                                                            : query.size() - candidate.size();
+    const std::size_t gap =
+        candidate.size() > query.size() ? candidate.size() - query.size() : query.size() - candidate.size();
     if (gap > limit) continue;
     const std::size_t distance = edit_distance_ignore_case(query, candidate);
     if (distance > limit) continue;

@@ -52,30 +52,46 @@ class Simulator {
   [[nodiscard]] Time now() const { return queue_.now(); }
 
   // Schedules `handler(context)` at absolute time `at` (not in the past).
-  EventHandle schedule_at(Time at, HandlerId handler, std::uint64_t context) {
+  void schedule_at(Time at, HandlerId handler, std::uint64_t context) {
     if (at < queue_.now()) throw_past(at);
-    return queue_.push(at, handler, context);
+    queue_.push(at, handler, context);
   }
-  EventHandle schedule_in(Time delay, HandlerId handler, std::uint64_t context) {
-    return schedule_at(queue_.now() + delay, handler, context);
+  void schedule_in(Time delay, HandlerId handler, std::uint64_t context) {
+    schedule_at(queue_.now() + delay, handler, context);
+  }
+  // Same, returning a handle for cancel(); costs a slab record, so plain
+  // events (the great majority) use the calls above.
+  EventHandle schedule_cancellable_at(Time at, HandlerId handler, std::uint64_t context) {
+    if (at < queue_.now()) throw_past(at);
+    return queue_.push_cancellable(at, handler, context);
   }
 
   // Schedules `Fn(obj)` (a member function pointer or a free function taking
   // T&) at `at` / after `delay`. `obj` must outlive the event.
   template <auto Fn, class T>
-  EventHandle call_at(Time at, T& obj) {
-    return schedule_at(at, handler_id<&detail::call_member<Fn, T>>(),
-                       static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(&obj)));
+  void call_at(Time at, T& obj) {
+    schedule_at(at, handler_id<&detail::call_member<Fn, T>>(), address_of(obj));
   }
   template <auto Fn, class T>
-  EventHandle call_in(Time delay, T& obj) {
-    return call_at<Fn>(queue_.now() + delay, obj);
+  void call_in(Time delay, T& obj) {
+    call_at<Fn>(queue_.now() + delay, obj);
+  }
+  template <auto Fn, class T>
+  EventHandle call_cancellable_at(Time at, T& obj) {
+    return schedule_cancellable_at(at, handler_id<&detail::call_member<Fn, T>>(), address_of(obj));
+  }
+  template <auto Fn, class T>
+  EventHandle call_cancellable_in(Time delay, T& obj) {
+    return call_cancellable_at<Fn>(queue_.now() + delay, obj);
   }
 
   // Resumes a suspended coroutine at `at`; used by awaiters.
-  EventHandle resume_at(Time at, std::coroutine_handle<> h) {
-    return schedule_at(at, handler_id<&detail::resume_coroutine>(),
-                       static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(h.address())));
+  void resume_at(Time at, std::coroutine_handle<> h) {
+    schedule_at(at, handler_id<&detail::resume_coroutine>(), frame_word(h));
+  }
+  EventHandle resume_cancellable_at(Time at, std::coroutine_handle<> h) {
+    return schedule_cancellable_at(at, handler_id<&detail::resume_coroutine>(),
+                                   frame_word(h));
   }
 
   bool cancel(EventHandle handle) { return queue_.cancel(handle); }
@@ -124,6 +140,13 @@ class Simulator {
 
  private:
   [[noreturn]] void throw_past(Time at) const;
+  static std::uint64_t frame_word(std::coroutine_handle<> h) {
+    return static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(h.address()));
+  }
+  template <class T>
+  static std::uint64_t address_of(T& obj) {
+    return static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(&obj));
+  }
   void dispatch(const Event& e) {
     if (trace_ != nullptr) trace_(trace_user_, e);
     detail::g_handlers[e.handler](e.context);

@@ -30,16 +30,14 @@ class InstanceCatalog {
   // Reads the shipped table, or the one at `csv_path`. Returns nullopt and
   // fills `error` when the file is missing or malformed; never throws.
   static std::optional<InstanceCatalog> load(std::string* error = nullptr);
-  static std::optional<InstanceCatalog> load(const std::filesystem::path& csv_path,
-                                             std::string* error = nullptr);
+  static std::optional<InstanceCatalog> load(const std::filesystem::path& csv_path, std::string* error = nullptr);
 
   // Parses CSV text: a header row naming the columns (instance_type, max_enis
   // and ipv4_per_eni are required; vcpus, network_cards,
   // baseline_bandwidth_gbps, peak_bandwidth_gbps, hypervisor and bare_metal are
   // read when present; others are ignored), then one row per type. Empty
   // fields mean "unknown". Errors name `source` and the line.
-  static std::optional<InstanceCatalog> parse(std::string_view csv_text,
-                                              std::string_view source = "instance-types.csv",
+  static std::optional<InstanceCatalog> parse(std::string_view csv_text, std::string_view source = "instance-types.csv",
                                               std::string* error = nullptr);
 
   // Exact, case-sensitive match (EC2 names are lower case), or nullptr.

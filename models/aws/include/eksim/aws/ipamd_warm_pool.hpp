@@ -20,9 +20,9 @@ namespace eksim::aws {
 
 // Why the pool stopped growing.
 enum class WarmPoolLimit {
-  targets_met,   // the warm targets are satisfied
-  eni_limit,     // no ENI slot or IPv4 slot left (instance limit, MAX_ENI, trunk)
-  max_pods,      // ipamd stops adding once the pool holds kubelet's maxPods addresses
+  targets_met,  // the warm targets are satisfied
+  eni_limit,    // no ENI slot or IPv4 slot left (instance limit, MAX_ENI, trunk)
+  max_pods,     // ipamd stops adding once the pool holds kubelet's maxPods addresses
 };
 
 std::string_view to_string(WarmPoolLimit limit);
@@ -36,10 +36,10 @@ struct WarmPoolResult {
   // Addresses (secondary-IP mode) or /28 prefixes (prefix delegation) on each
   // ipamd ENI, primary first. Under custom networking the primary holds none.
   std::vector<int> per_eni;
-  int prefixes = 0;   // /28 prefixes held; 0 in secondary-IP mode
-  int ips = 0;        // pod addresses held: secondary IPs, or prefixes x 16
-  int assigned = 0;   // pods that got an address
-  int unused = 0;     // ips - assigned: the warm pool
+  int prefixes = 0;  // /28 prefixes held; 0 in secondary-IP mode
+  int ips = 0;       // pod addresses held: secondary IPs, or prefixes x 16
+  int assigned = 0;  // pods that got an address
+  int unused = 0;    // ips - assigned: the warm pool
   // Pods left without an address, as in "failed to assign an IP address to
   // container": the node is full, or the targets allow no more (MINIMUM_IP_TARGET
   // alone never grows the pool past its floor).

@@ -22,13 +22,13 @@ enum class IpMode { secondary_ip, prefix_delegation };
 std::string_view to_string(IpMode mode);
 
 struct CniConfig {
-  IpMode mode = IpMode::secondary_ip;       // ENABLE_PREFIX_DELEGATION
-  bool custom_networking = false;           // AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG
-  bool security_groups_for_pods = false;    // ENABLE_POD_ENI
-  std::optional<int> max_eni{};             // MAX_ENI; unset or < 1 means the instance limit
-  std::optional<int> warm_eni_target{};     // WARM_ENI_TARGET; unset means 1
-  std::optional<int> warm_ip_target{};      // WARM_IP_TARGET; unset or 0 means not set
-  std::optional<int> minimum_ip_target{};   // MINIMUM_IP_TARGET; unset or 0 means not set
+  IpMode mode = IpMode::secondary_ip;      // ENABLE_PREFIX_DELEGATION
+  bool custom_networking = false;          // AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG
+  bool security_groups_for_pods = false;   // ENABLE_POD_ENI
+  std::optional<int> max_eni{};            // MAX_ENI; unset or < 1 means the instance limit
+  std::optional<int> warm_eni_target{};    // WARM_ENI_TARGET; unset means 1
+  std::optional<int> warm_ip_target{};     // WARM_IP_TARGET; unset or 0 means not set
+  std::optional<int> minimum_ip_target{};  // MINIMUM_IP_TARGET; unset or 0 means not set
   // WARM_PREFIX_TARGET; unset means 1, the value the aws-node manifest and the
   // EKS add-on ship (ipamd's own fallback is 0, which AWS calls unsupported).
   std::optional<int> warm_prefix_target{};
@@ -59,8 +59,8 @@ struct EniLayout {
   // custom networking.
   int pod_enis = 0;
   bool primary_carries_pods = true;
-  int slots_per_eni = 0;  // IPv4 per ENI less the ENI's own primary address
-  int ips_per_slot = 1;   // 1, or 16 with prefix delegation
+  int slots_per_eni = 0;             // IPv4 per ENI less the ENI's own primary address
+  int ips_per_slot = 1;              // 1, or 16 with prefix delegation
   std::vector<std::string> notes{};  // fallbacks and caveats, in plain words
 
   [[nodiscard]] int pod_ip_capacity() const { return pod_enis * slots_per_eni * ips_per_slot; }

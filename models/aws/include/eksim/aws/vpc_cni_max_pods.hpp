@@ -50,8 +50,8 @@ enum class MaxPodsLimit { eni_ip_capacity, ceiling, max_pods_override };
 std::string_view to_string(MaxPodsLimit limit);
 
 struct MaxPodsResult {
-  EniLayout layout;                 // ENIs, slots and mode actually used
-  int calculated = 0;               // the formula: pod IPs + 2, no ceiling
+  EniLayout layout;              // ENIs, slots and mode actually used
+  int calculated = 0;            // the formula: pod IPs + 2, no ceiling
   std::optional<int> ceiling{};  // 110/250 when applied
   std::optional<int> max_pods_override{};
   // Pods the node advertises to the scheduler: the override, else
@@ -74,8 +74,7 @@ struct MaxPodsResult {
   [[nodiscard]] std::string explanation() const;
 };
 
-MaxPodsResult compute_max_pods(const InstanceType& type, const CniConfig& config,
-                               const MaxPodsOptions& options = {});
+MaxPodsResult compute_max_pods(const InstanceType& type, const CniConfig& config, const MaxPodsOptions& options = {});
 
 // The EKS ceiling for a vCPU count: 110 up to 30 vCPUs, 250 above.
 int max_pods_ceiling_for_vcpus(int vcpus);

@@ -22,8 +22,7 @@ class Cidr {
 
   // Checked constructor: fails (nullopt and `error`) for a prefix length outside
   // 0..32 or a network address with host bits set.
-  static std::optional<Cidr> make(Ipv4Address network, int prefix_length,
-                                  std::string* error = nullptr);
+  static std::optional<Cidr> make(Ipv4Address network, int prefix_length, std::string* error = nullptr);
   // The block of the given length that contains `address` (host bits cleared).
   // A prefix length outside 0..32 is clamped into it, so this never fails.
   static Cidr containing(Ipv4Address address, int prefix_length);
@@ -33,13 +32,9 @@ class Cidr {
   // 255.255.0.0 for a /16 as an integer; 0 for /0.
   [[nodiscard]] constexpr std::uint32_t netmask() const { return mask_for(prefix_length_); }
   [[nodiscard]] constexpr Ipv4Address first() const { return network_; }
-  [[nodiscard]] constexpr Ipv4Address last() const {
-    return Ipv4Address(network_.value() | ~netmask());
-  }
+  [[nodiscard]] constexpr Ipv4Address last() const { return Ipv4Address(network_.value() | ~netmask()); }
   // Number of addresses, 2^(32 - prefix): 4,294,967,296 for /0, hence 64 bits.
-  [[nodiscard]] constexpr std::uint64_t size() const {
-    return std::uint64_t{1} << (32 - prefix_length_);
-  }
+  [[nodiscard]] constexpr std::uint64_t size() const { return std::uint64_t{1} << (32 - prefix_length_); }
 
   [[nodiscard]] constexpr bool contains(Ipv4Address address) const {
     return (address.value() & netmask()) == network_.value();
@@ -49,9 +44,7 @@ class Cidr {
     return inner.prefix_length_ >= prefix_length_ && contains(inner.network_);
   }
   // Two CIDR blocks either nest or are disjoint, so overlap means one contains the other.
-  [[nodiscard]] constexpr bool overlaps(const Cidr& other) const {
-    return contains(other) || other.contains(*this);
-  }
+  [[nodiscard]] constexpr bool overlaps(const Cidr& other) const { return contains(other) || other.contains(*this); }
 
   // "10.0.0.0/16".
   [[nodiscard]] std::string to_string() const;
@@ -60,8 +53,7 @@ class Cidr {
   constexpr auto operator<=>(const Cidr&) const = default;
 
  private:
-  constexpr Cidr(Ipv4Address network, int prefix_length)
-      : network_(network), prefix_length_(prefix_length) {}
+  constexpr Cidr(Ipv4Address network, int prefix_length) : network_(network), prefix_length_(prefix_length) {}
   static constexpr std::uint32_t mask_for(int prefix_length) {
     return prefix_length == 0 ? 0U : ~std::uint32_t{0} << (32 - prefix_length);
   }

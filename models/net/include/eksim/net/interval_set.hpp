@@ -23,14 +23,13 @@ class IntervalSet {
   struct Range {
     std::uint32_t first = 0;
     std::uint32_t last = 0;
-    [[nodiscard]] constexpr std::uint64_t size() const {
-      return std::uint64_t{last} - std::uint64_t{first} + 1;
-    }
+    [[nodiscard]] constexpr std::uint64_t size() const { return std::uint64_t{last} - std::uint64_t{first} + 1; }
     constexpr auto operator<=>(const Range&) const = default;
   };
 
   // Iterates the ranges in ascending order, each maximal (touching ranges are merged).
-  class const_iterator {
+  // Named like a standard container's iterator so generic code finds it.
+  class const_iterator {  // NOLINT(readability-identifier-naming)
    public:
     using iterator_category = std::bidirectional_iterator_tag;
     using value_type = Range;
@@ -108,8 +107,7 @@ class IntervalSet {
   // where EC2 can carve the next /28 prefix for prefix delegation; nullopt is
   // the InsufficientCidrBlocks case (free addresses exist, but no aligned run).
   // log2_size above 32 finds nothing.
-  [[nodiscard]] std::optional<std::uint32_t> find_free_aligned_block(unsigned log2_size,
-                                                                     Range within) const;
+  [[nodiscard]] std::optional<std::uint32_t> find_free_aligned_block(unsigned log2_size, Range within) const;
   // How many disjoint free aligned blocks of 2^log2_size fit in `within`.
   [[nodiscard]] std::uint64_t count_free_aligned_blocks(unsigned log2_size, Range within) const;
 

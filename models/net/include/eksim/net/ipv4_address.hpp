@@ -16,10 +16,9 @@ class Ipv4Address {
  public:
   constexpr Ipv4Address() = default;
   constexpr explicit Ipv4Address(std::uint32_t value) : value_(value) {}
-  static constexpr Ipv4Address from_octets(std::uint8_t a, std::uint8_t b, std::uint8_t c,
-                                           std::uint8_t d) {
-    return Ipv4Address((std::uint32_t{a} << 24) | (std::uint32_t{b} << 16) |
-                       (std::uint32_t{c} << 8) | std::uint32_t{d});
+  static constexpr Ipv4Address from_octets(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d) {
+    return Ipv4Address((std::uint32_t{a} << 24) | (std::uint32_t{b} << 16) | (std::uint32_t{c} << 8) |
+                       std::uint32_t{d});
   }
 
   [[nodiscard]] constexpr std::uint32_t value() const { return value_; }

@@ -16,6 +16,8 @@ class JsonWriter {
   JsonWriter& begin_object();
   JsonWriter& end_object();
   JsonWriter& begin_array();
+  // An array printed on one line, for short tuples such as histogram buckets.
+  JsonWriter& begin_inline_array();
   JsonWriter& end_array();
   JsonWriter& key(std::string_view k);
   JsonWriter& value(std::string_view v);
@@ -34,7 +36,8 @@ class JsonWriter {
   JsonWriter& close(char bracket);
   void newline();
   std::string out_;
-  std::vector<bool> first_;  // per open container: no element written yet
+  std::vector<bool> first_;   // per open container: no element written yet
+  std::vector<bool> inline_;  // per open container: printed on one line
   bool after_key_ = false;
   int indent_;
 };

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,8 +31,7 @@ std::size_t default_max_suggestion_distance(std::string_view query);
 // within `max_distance` (default: default_max_suggestion_distance(query)). Ties
 // go to the lexicographically smallest candidate, so the answer does not depend
 // on the order candidates come in. A candidate equal to `query` is returned as is.
-std::optional<std::string> closest_name(std::string_view query,
-                                        const std::vector<std::string_view>& candidates,
+std::optional<std::string> closest_name(std::string_view query, const std::vector<std::string_view>& candidates,
                                         std::optional<std::size_t> max_distance = std::nullopt);
 
 // Convenience for any range of strings (std::vector<std::string>, a map's keys
@@ -40,6 +40,7 @@ template <typename Range>
 std::optional<std::string> closest_name_in(std::string_view query, const Range& candidates,
                                            std::optional<std::size_t> max_distance = std::nullopt) {
   std::vector<std::string_view> views;
+  if constexpr (requires { std::size(candidates); }) views.reserve(std::size(candidates));
   for (const auto& candidate : candidates) views.emplace_back(candidate);
   return closest_name(query, views, max_distance);
 }
