@@ -20,17 +20,12 @@ std::size_t EventQueue::memory_bytes() const {
          slab_pages_.capacity() * sizeof(slab_pages_[0]);
 }
 
-std::uint32_t EventQueue::allocate_chunk() {
-  std::uint32_t c = free_chunk_;
-  if (c != kNone) {
-    free_chunk_ = chunk(c).next;
-  } else {
-    if (chunks_allocated_ == pages_.size() * kChunksPerPage) {
-      if (chunks_allocated_ >= kNone - kChunksPerPage) throw std::length_error("eksim: too many pending events");
-      pages_.push_back(std::make_unique<Chunk[]>(kChunksPerPage));
-    }
-    c = chunks_allocated_++;
+std::uint32_t EventQueue::new_chunk() {
+  if (chunks_allocated_ == pages_.size() * kChunksPerPage) {
+    if (chunks_allocated_ >= kNone - kChunksPerPage) throw std::length_error("eksim: too many pending events");
+    pages_.push_back(std::make_unique<Chunk[]>(kChunksPerPage));
   }
+  const std::uint32_t c = chunks_allocated_++;
   chunk(c).next = kNone;
   return c;
 }

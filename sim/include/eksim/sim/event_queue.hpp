@@ -134,7 +134,14 @@ class EventQueue {
   }
   [[nodiscard]] bool cancelled(const Entry& e);
   void drop(const Entry& e);  // frees the slab record of a dead entry
-  std::uint32_t allocate_chunk();
+  std::uint32_t allocate_chunk() {
+    const std::uint32_t c = free_chunk_;
+    if (c == kNone) [[unlikely]] return new_chunk();
+    free_chunk_ = chunk(c).next;
+    chunk(c).next = kNone;
+    return c;
+  }
+  std::uint32_t new_chunk();
   void free_chunk(std::uint32_t c);
   void append(std::size_t bucket, const Entry& e);
   void take_front(Entry& e);  // from bucket 0, which must not be empty
