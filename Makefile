@@ -1,16 +1,19 @@
 # The two commands of the README, and a few more for developers.
 #   make run    install what is missing, build, run the quickstart scenario
 #   make test   install what is missing, build, run every test (incl. sanitizers)
+#   make fuzz   build the libFuzzer targets with clang 14, run each for FUZZ_SECONDS
 # Everything is driven by CMake; this file only names the steps.
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
 JOBS       ?= 2
 GENERATOR  ?= Ninja
 PYTHON     := /usr/bin/python3
 CMAKE_ARGS ?=
 
-.PHONY: all setup configure build run test test-fast test-asan bench bench-kernel format clean
+.PHONY: all setup configure build run test test-fast test-asan fuzz bench bench-kernel format clean
 
 all: build
 
@@ -41,6 +44,31 @@ test-asan: setup
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# Each libFuzzer target of tests/fuzz/ for FUZZ_SECONDS, on a scratch copy of its
+# seed corpus in tests/fuzz/corpus/ (new inputs never land in the source tree). Logs
+# and crashing inputs go to $(FUZZ_BUILD)/artifacts/; any crash, leak, sanitizer
+# report or timeout fails the target.
+FUZZ_TARGETS := $(notdir $(wildcard tests/fuzz/corpus/*))
+
+fuzz: setup
+	@cmake -S . -B $(FUZZ_BUILD) -G $(GENERATOR) -DCMAKE_BUILD_TYPE=Release \
+	  -DCMAKE_CXX_COMPILER=clang++-14 -DEKSIM_FUZZ=ON $(CMAKE_ARGS) >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	@mkdir -p $(FUZZ_BUILD)/artifacts
+	@work=$$(mktemp -d); trap 'rm -rf "$$work"' EXIT; failed=; \
+	for t in $(FUZZ_TARGETS); do \
+	  log=$(FUZZ_BUILD)/artifacts/fuzz_$$t.log; \
+	  cp -R tests/fuzz/corpus/$$t $$work/$$t; \
+	  echo "fuzz_$$t: $(FUZZ_SECONDS)s, log in $$log"; \
+	  if $(FUZZ_BUILD)/bin/fuzz_$$t $$work/$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	      -artifact_prefix=$(FUZZ_BUILD)/artifacts/fuzz_$$t- >$$log 2>&1; then \
+	    grep -E '^stat::(number_of_executed_units|new_units_added)' $$log; \
+	  else \
+	    failed="$$failed fuzz_$$t"; tail -n 30 $$log; \
+	  fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: FAILED:$$failed"; exit 1; fi
+
 # Kernel hold-model benchmark against ns-3's schedulers (JSON in build/bench/).
 bench-kernel: build
 	@mkdir -p $(BUILD)/bench
@@ -57,4 +85,4 @@ format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp' '*.cc')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -1,30 +1,36 @@
 #include "eksim/sim/event_queue.hpp"
 
+#include <sys/mman.h>
+
+#include <algorithm>
 #include <limits>
+#include <new>
 #include <stdexcept>
 
 namespace eksim::sim {
 
-void EventQueue::reserve(std::size_t pending) {
-  // Full chunks plus a partly filled one for each of the few buckets in use.
-  const std::size_t chunks = pending / kChunkEntries + 16;
-  while (pages_.size() * kChunksPerPage < chunks) {
-    pages_.push_back(std::make_unique<Chunk[]>(kChunksPerPage));
-  }
+EventQueue::~EventQueue() {
+  if (arena_ != nullptr) ::munmap(arena_, kArenaChunks * sizeof(Chunk));
 }
 
 std::size_t EventQueue::memory_bytes() const {
-  return sizeof(*this) + pages_.size() * kChunksPerPage * sizeof(Chunk) +
-         pages_.capacity() * sizeof(pages_[0]) +
+  // Pages of the arena that chunks have touched (4 KiB each).
+  constexpr std::size_t kPage = 4096;
+  const std::size_t arena = (chunks_allocated_ * sizeof(Chunk) + kPage - 1) / kPage * kPage;
+  return sizeof(*this) + arena + run_capacity_ * sizeof(Entry) +
          slab_pages_.size() * (std::size_t{1} << kSlabPageBits) * sizeof(Payload) +
          slab_pages_.capacity() * sizeof(slab_pages_[0]);
 }
 
 std::uint32_t EventQueue::new_chunk() {
-  if (chunks_allocated_ == pages_.size() * kChunksPerPage) {
-    if (chunks_allocated_ >= kNone - kChunksPerPage) throw std::length_error("eksim: too many pending events");
-    pages_.push_back(std::make_unique<Chunk[]>(kChunksPerPage));
+  if (arena_ == nullptr) {
+    // MAP_NORESERVE: address space only; pages are committed when touched.
+    void* p = ::mmap(nullptr, kArenaChunks * sizeof(Chunk), PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) throw std::bad_alloc();
+    arena_ = static_cast<Chunk*>(p);
   }
+  if (chunks_allocated_ == kArenaChunks) throw std::length_error("eksim: too many pending events");
   const std::uint32_t c = chunks_allocated_++;
   chunk(c).next = kNone;
   return c;
@@ -58,6 +64,10 @@ void EventQueue::free_slot(std::uint32_t slot) {
   slab_free_ = slot;
 }
 
+void EventQueue::throw_wide_context() {
+  throw std::invalid_argument("eksim: an event context must fit in 48 bits");
+}
+
 EventHandle EventQueue::push_cancellable(Time at, HandlerId handler, std::uint64_t context) {
   const std::uint32_t slot = allocate_slot();
   Payload& p = payload(slot);
@@ -79,26 +89,63 @@ bool EventQueue::cancel(EventHandle handle) {
 }
 
 bool EventQueue::cancelled(const Entry& e) {
-  return e.handler == kViaSlab && payload(static_cast<std::uint32_t>(e.context)).handler == kCancelled;
+  return e.handler() == kViaSlab && payload(static_cast<std::uint32_t>(e.context())).handler == kCancelled;
 }
 
 void EventQueue::drop(const Entry& e) {
-  free_slot(static_cast<std::uint32_t>(e.context));
+  free_slot(static_cast<std::uint32_t>(e.context()));
   --dead_;
+}
+
+template <class F>
+void EventQueue::consume(const Bucket& b, F&& f) {
+  const std::uint32_t last_chunk = b.tail >> 3;
+  std::uint32_t position = b.head;
+  for (;;) {
+    const std::uint32_t c = position >> 3;
+    const bool is_last = c == last_chunk;
+    const std::uint32_t end = is_last ? b.tail : (c << 3) + kChunkEntries;
+    const std::uint32_t next = chunk(c).next;
+    if (!is_last) {
+      // Fetch the next chunk while this one is handled.
+      __builtin_prefetch(&chunk(next));
+      __builtin_prefetch(reinterpret_cast<const char*>(&chunk(next)) + 64);
+    }
+    for (; position < end; ++position) f(entry(position));
+    free_chunk(c);
+    if (is_last) return;
+    position = next << 3;
+  }
+}
+
+template <class F>
+void EventQueue::scan(const Bucket& b, F&& f) {
+  if (b.head == kNone) return;
+  const std::uint32_t last_chunk = b.tail >> 3;
+  std::uint32_t position = b.head;
+  for (;;) {
+    const std::uint32_t c = position >> 3;
+    const bool is_last = c == last_chunk;
+    const std::uint32_t end = is_last ? b.tail : (c << 3) + kChunkEntries;
+    for (; position < end; ++position) f(entry(position));
+    if (is_last) return;
+    position = chunk(c).next << 3;
+  }
 }
 
 void EventQueue::take_front(Entry& e) {
   Bucket& b = buckets_[0];
-  Chunk& c = chunk(b.head);
-  e = c.entries[b.head_pos++];
-  if (b.head == b.tail && b.head_pos == b.tail_pos) {
-    free_chunk(b.head);
+  e = entry(b.head);
+  const std::uint32_t position = b.head + 1;
+  if (position == b.tail) {
+    free_chunk(position >> 3);
     b = Bucket{};
-  } else if (b.head_pos == kChunkEntries) {
-    const std::uint32_t next = c.next;
-    free_chunk(b.head);
-    b.head = next;
-    b.head_pos = 0;
+  } else if ((position & 7) == kChunkEntries) {
+    const std::uint32_t c = position >> 3;
+    b.head = chunk(c).next << 3;
+    free_chunk(c);
+  } else {
+    b.head = position;
   }
 }
 
@@ -109,113 +156,175 @@ std::size_t EventQueue::lowest_bucket() const {
   return 0;
 }
 
-bool EventQueue::refill(Time limit) {
-  for (std::size_t index = lowest_bucket(); index != 0; index = lowest_bucket()) {
-    const Bucket b = buckets_[index];
-    // Pass 1: the earliest live time in the bucket. A level-0 bucket holds a
-    // single time, so the first live entry settles it.
-    const bool single_time = index <= kDigits;
-    std::int64_t earliest = std::numeric_limits<std::int64_t>::max();
-    bool any_live = false;
-    for (std::uint32_t c = b.head; c != kNone && !(single_time && any_live); c = chunk(c).next) {
-      const std::uint32_t n = c == b.tail ? b.tail_pos : kChunkEntries;
-      const Entry* entries = chunk(c).entries;
-      for (std::uint32_t i = 0; i < n; ++i) {
-        if (entries[i].time < earliest && !cancelled(entries[i])) {
-          earliest = entries[i].time;
-          any_live = true;
-          if (single_time) break;
-        }
-      }
+std::int64_t EventQueue::base_of(std::size_t index) const {
+  // A bucket's entries share `last_`'s digits above its level and have the
+  // bucket's digit at its level: with zeros below, a lower bound of them all.
+  const std::size_t level = (index - 1) / kDigits;
+  const auto shift = static_cast<unsigned>(level * kDigitBits);
+  const std::uint64_t above = level + 1 == 64 / kDigitBits ? 0 : ~((std::uint64_t{1} << (shift + kDigitBits)) - 1);
+  return static_cast<std::int64_t>((static_cast<std::uint64_t>(last_) & above) |
+                                   (static_cast<std::uint64_t>((index - 1) % kDigits) << shift));
+}
+
+void EventQueue::spread(const Bucket& b) {
+  // Every entry lands in a lower level, so the chunks freed here can be
+  // reused at once.
+  if (dead_ == 0) {
+    consume(b, [this](const Entry& e) { append(bucket_of(e.time), e); });
+    return;
+  }
+  consume(b, [this](const Entry& e) {
+    if (cancelled(e)) {
+      drop(e);
+    } else {
+      append(bucket_of(e.time), e);
     }
-    if (any_live && earliest > limit.count()) return false;
+  });
+}
+
+void EventQueue::sort_into_run(const Bucket& b) {
+  // A level-1 bucket spans 16 consecutive nanoseconds: a stable counting
+  // sort on the last hex digit puts it in (time, insertion) order in one
+  // flat array, instead of one level-0 bucket per nanosecond.
+  std::array<std::uint32_t, kDigits + 1> start{};
+  scan(b, [&start](const Entry& e) { ++start[(e.time & (kDigits - 1)) + 1]; });
+  for (std::size_t d = 1; d <= kDigits; ++d) start[d] += start[d - 1];
+  const std::size_t n = start[kDigits];
+  if (n > run_capacity_) {
+    run_capacity_ = std::max(n, 2 * run_capacity_);
+    run_buffer_ = std::make_unique_for_overwrite<Entry[]>(run_capacity_);
+  }
+  Entry* run = run_buffer_.get();
+  consume(b, [run, &start](const Entry& e) { run[start[e.time & (kDigits - 1)]++] = e; });
+  run_next_ = run;
+  run_end_ = run + n;
+}
+
+bool EventQueue::refill(Time limit) {
+  // Called when the current 16 ns window (run, bucket 0, level 0) is empty.
+  for (std::size_t index = lowest_bucket(); index != 0; index = lowest_bucket()) {
+    const std::int64_t base = base_of(index);
+    if (base > limit.count()) return false;
+    const Bucket b = buckets_[index];
     buckets_[index] = Bucket{};
     unmark(index);
-    if (any_live && single_time) {
-      // Every entry already has the earliest time: hand the chain over as is.
-      last_ = earliest;
+    // `base` bounds every pending time from below, so `last_` may move
+    // there without a scan for the minimum.
+    last_ = base;
+    if (index <= kDigits) {
+      // Level 0 holds the single time `base`: hand the chain over.
       buckets_[0] = b;
       return true;
     }
-    // Pass 2: move `last_` to the earliest time and spread the bucket into
-    // lower levels (dropping dead entries on the way). Every entry lands in
-    // a lower level, so the chunks freed here can be reused at once.
-    if (any_live) last_ = earliest;
-    std::uint32_t c = b.head;
-    while (c != kNone) {
-      const std::uint32_t n = c == b.tail ? b.tail_pos : kChunkEntries;
-      const std::uint32_t next = chunk(c).next;
-      for (std::uint32_t i = 0; i < n; ++i) {
-        const Entry e = chunk(c).entries[i];
-        if (cancelled(e)) {
-          drop(e);
-        } else {
-          append(bucket_of(e.time), e);
-        }
-      }
-      free_chunk(c);
-      c = next;
+    if (index <= 2 * kDigits) {
+      sort_into_run(b);
+      return true;
     }
-    if (any_live) return true;
+    spread(b);
+    // Entries at or just after `base` may now be in the window.
+    if (buckets_[0].head != kNone || (nonempty_[0] & kLevel0Mask) != 0) return true;
   }
   return false;
 }
 
-bool EventQueue::pop(Event& out, Time limit) {
+bool EventQueue::pop_slow(Event& out, Time limit) {
   for (;;) {
-    if (buckets_[0].head == kNone) {
-      if (!refill(limit)) return false;
+    // Sources of the current window, in order: the sorted run, then bucket
+    // 0 (scheduled at `last_` after the run was sorted), then level 0
+    // (scheduled later in the window). At equal times the run is older.
+    const bool in_run = run_next_ != run_end_;
+    const std::int64_t run_time = in_run ? run_next_->time : std::numeric_limits<std::int64_t>::max();
+    Entry e;
+    if (buckets_[0].head != kNone && run_time != last_) {
+      if (last_ > limit.count()) return finish_without_event();
+      take_front(e);
+    } else if (in_run && (buckets_[0].head != kNone || !level0_before(run_time))) {
+      if (run_time > limit.count()) return finish_without_event();
+      e = *run_next_++;
+      if (run_time != last_) {
+        // `last_` moves within the window: events scheduled earlier for
+        // exactly this time wait in its level-0 bucket, which by definition
+        // is now bucket 0 (empty, or the branch above would have run).
+        last_ = run_time;
+        const std::size_t index = 1 + static_cast<std::size_t>(run_time & (kDigits - 1));
+        if (buckets_[index].head != kNone) {
+          buckets_[0] = buckets_[index];
+          buckets_[index] = Bucket{};
+          unmark(index);
+        }
+      }
+    } else if ((nonempty_[0] & kLevel0Mask) != 0) {
+      // The earliest level-0 bucket becomes bucket 0.
+      const std::size_t index = 1 + static_cast<std::size_t>(std::countr_zero(nonempty_[0] & kLevel0Mask));
+      const std::int64_t t = base_of(index);
+      if (t > limit.count()) return finish_without_event();
+      buckets_[0] = buckets_[index];
+      buckets_[index] = Bucket{};
+      unmark(index);
+      last_ = t;
+      continue;
+    } else {
+      if (!refill(limit)) return finish_without_event();
       continue;
     }
-    if (last_ > limit.count()) return false;
-    Entry e;
-    take_front(e);
-    if (e.handler == kViaSlab) {
-      const auto slot = static_cast<std::uint32_t>(e.context);
+    HandlerId handler = e.handler();
+    std::uint64_t context = e.context();
+    if (handler == kViaSlab) {
+      const auto slot = static_cast<std::uint32_t>(context);
       const Payload p = payload(slot);
       if (p.handler == kCancelled) {
         drop(e);
         continue;
       }
       free_slot(slot);
-      e.handler = p.handler;
-      e.context = p.context;
+      handler = p.handler;
+      context = p.context;
     }
-    now_ = Time::ns(last_);
+    now_ = Time::ns(e.time);
     --live_;
-    out = Event{now_, e.handler, e.context};
+    out = Event{now_, handler, context};
     return true;
   }
 }
 
-Time EventQueue::next_time() {
-  for (;;) {
-    Bucket& b = buckets_[0];
-    if (b.head != kNone) {
-      const Entry& front = chunk(b.head).entries[b.head_pos];
-      if (!cancelled(front)) return Time::ns(last_);
-      Entry dead;
-      take_front(dead);
-      drop(dead);
-      continue;
-    }
-    const std::size_t index = lowest_bucket();
-    if (index == 0) return Time::max();
-    // The earliest live time of the lowest bucket, without moving `last_`
-    // (the clock may not advance that far: new events may still come first).
-    const Bucket& low = buckets_[index];
-    std::int64_t earliest = std::numeric_limits<std::int64_t>::max();
-    for (std::uint32_t c = low.head; c != kNone; c = chunk(c).next) {
-      const std::uint32_t n = c == low.tail ? low.tail_pos : kChunkEntries;
-      for (std::uint32_t i = 0; i < n; ++i) {
-        const Entry& e = chunk(c).entries[i];
-        if (e.time < earliest && !cancelled(e)) earliest = e.time;
-      }
-    }
-    if (earliest != std::numeric_limits<std::int64_t>::max()) return Time::ns(earliest);
-    // Only dead entries: refill drops them without moving `last_`.
-    refill(Time::max());
+bool EventQueue::level0_before(std::int64_t t) const {
+  const std::uint64_t level0 = nonempty_[0] & kLevel0Mask;
+  if (level0 == 0) return false;
+  const auto digit = static_cast<std::int64_t>(std::countr_zero(level0));
+  return ((last_ & ~static_cast<std::int64_t>(kDigits - 1)) | digit) < t;
+}
+
+bool EventQueue::finish_without_event() {
+  if (live_ == 0) {
+    // Only dead entries may remain: drop them all. With nothing pending,
+    // `last_` can return to the clock, which never moves for them.
+    drop_dead_entries();
+    last_ = now_.count();
+  } else if (last_ > now_.count()) {
+    // Refilling moved `last_` towards the next event, never past it nor
+    // past the limit; the clock follows so nothing is scheduled below it.
+    now_ = Time::ns(last_);
   }
+  return false;
+}
+
+Time EventQueue::next_time() {
+  // Rarely called (at run boundaries): a plain scan of the window and of
+  // the lowest bucket for the earliest live time.
+  std::int64_t earliest = std::numeric_limits<std::int64_t>::max();
+  auto consider = [&](const Entry& e) {
+    if (e.time < earliest && !cancelled(e)) earliest = e.time;
+  };
+  for (const Entry* e = run_next_; e != run_end_; ++e) consider(*e);
+  scan(buckets_[0], consider);
+  for (std::size_t index = 1; index < kBuckets; ++index) {
+    if (buckets_[index].head == kNone) continue;
+    // Buckets are in time order: once a live time is known, a later
+    // bucket cannot hold an earlier one.
+    if (earliest != std::numeric_limits<std::int64_t>::max() && base_of(index) > earliest) break;
+    scan(buckets_[index], consider);
+  }
+  return earliest == std::numeric_limits<std::int64_t>::max() ? Time::max() : Time::ns(earliest);
 }
 
 void EventQueue::advance_to(Time t) {
@@ -225,30 +334,29 @@ void EventQueue::advance_to(Time t) {
 }
 
 void EventQueue::drop_dead_entries() {
-  // Rebuild every bucket from its live entries, in order.
+  // Rebuild every bucket, and the run, from its live entries, in order.
   for (std::size_t index = 0; index < buckets_.size(); ++index) {
     const Bucket b = buckets_[index];
     if (b.head == kNone) continue;
     buckets_[index] = Bucket{};
     if (index != 0) unmark(index);
-    std::uint32_t c = b.head;
-    std::uint32_t first = b.head_pos;
-    while (c != kNone) {
-      const std::uint32_t n = c == b.tail ? b.tail_pos : kChunkEntries;
-      const std::uint32_t next = chunk(c).next;
-      for (std::uint32_t i = first; i < n; ++i) {
-        const Entry e = chunk(c).entries[i];
-        if (cancelled(e)) {
-          drop(e);
-        } else {
-          append(index, e);
-        }
+    consume(b, [this, index](const Entry& e) {
+      if (cancelled(e)) {
+        drop(e);
+      } else {
+        append(index, e);
       }
-      free_chunk(c);
-      c = next;
-      first = 0;
+    });
+  }
+  Entry* kept = run_next_;
+  for (const Entry* e = run_next_; e != run_end_; ++e) {
+    if (cancelled(*e)) {
+      drop(*e);
+    } else {
+      *kept++ = *e;
     }
   }
+  run_end_ = kept;
 }
 
 }  // namespace eksim::sim

@@ -57,42 +57,23 @@ std::uint64_t RandomStream::uniform_below(std::uint64_t n) {
   return static_cast<std::uint64_t>(m >> 64);
 }
 
-namespace {
-
-// Ziggurat tables for exp(-x): 256 layers of equal area kV, the base layer
-// holding the tail beyond kR (Marsaglia & Tsang 2000, table constants for
-// N = 256). x_[i] is the right edge of layer i, f_[i] = exp(-x_[i]).
-struct ExponentialZiggurat {
-  static constexpr double kR = 7.69711747013104972;
-  static constexpr double kV = 0.0039496598225815571993;
-  double x[257];
-  double f[257];
-  ExponentialZiggurat() {
-    x[0] = kV / std::exp(-kR);
-    x[1] = kR;
-    for (int i = 1; i < 256; ++i) x[i + 1] = -std::log(kV / x[i] + std::exp(-x[i]));
-    x[256] = 0.0;
-    for (int i = 0; i <= 256; ++i) f[i] = std::exp(-x[i]);
-  }
-};
-const ExponentialZiggurat kExpZiggurat;
-
-}  // namespace
-
-double RandomStream::standard_exponential() {
-  const ExponentialZiggurat& z = kExpZiggurat;
+double RandomStream::exponential_edge(std::size_t layer, double x) {
+  using detail::kExpZigguratF;
+  using detail::kExpZigguratX;
   for (;;) {
-    const std::uint64_t bits = next_u64();
-    const std::size_t i = bits & 0xFF;
-    const double u = static_cast<double>(bits >> 11) * 0x1.0p-53;
-    const double x = u * z.x[i];
-    if (x < z.x[i + 1]) return x;  // inside the layer above: under the curve
-    if (i == 0) {
-      // The tail beyond kR: exponential is memoryless, so kR + Exp(1).
-      return ExponentialZiggurat::kR - std::log1p(-uniform01());
+    if (layer == 0) {
+      // The tail beyond R: exponential is memoryless, so R + Exp(1).
+      return detail::kExpZigguratR - std::log1p(-uniform01());
     }
     // In the wedge between the layer's rectangle and the curve.
-    if (z.f[i + 1] + uniform01() * (z.f[i] - z.f[i + 1]) < std::exp(-x)) return x;
+    if (kExpZigguratF[layer + 1] + uniform01() * (kExpZigguratF[layer] - kExpZigguratF[layer + 1]) < std::exp(-x)) {
+      return x;
+    }
+    // Rejected: draw again, exactly as the inline fast path does.
+    const std::uint64_t bits = next_u64();
+    layer = bits & 0xFF;
+    x = static_cast<double>(bits >> 11) * 0x1.0p-53 * kExpZigguratX[layer];
+    if (x < kExpZigguratX[layer + 1]) return x;
   }
 }
 

@@ -14,17 +14,21 @@
 //   When bucket 0 runs dry, the lowest bucket is scanned for its earliest
 //   time, `last_` moves there, and its events spread into lower levels: an
 //   event moves at most 16 times, in practice two or three. A level-0
-//   bucket holds one exact time and is handed to bucket 0 whole.
+//   bucket holds one exact time and is handed to bucket 0 whole. While no
+//   event is cancelled, the scan is skipped: `last_` moves to the bucket's
+//   lower bound (its shared digits, zeros below), which is just as valid.
 // - Order among equal times is insertion order, with no sequence number:
 //   at every moment an event's bucket is a function of its time and `last_`,
 //   so events with equal times always share a bucket, every append goes to
 //   the back and every spread keeps order. Bucket 0 is therefore the FIFO of
 //   the current instant, and scheduling for "now" is a plain append.
-// - Buckets are chains of 128-byte chunks of 6 packed 20-byte entries
+// - Buckets are chains of 128-byte chunks of seven 16-byte entries
 //   {time, context, handler}, so spreading a bucket streams through memory
-//   instead of chasing pointers, and chunks come from fixed 4 KiB pages:
-//   no doubling slack, so a pending plain event costs about 21 bytes at
-//   scale (see bench/kernel_bench.cpp).
+//   instead of chasing pointers. Chunks live in one contiguous arena: a
+//   large virtual reservation whose pages the kernel commits on first
+//   touch, so a chunk is one indexed load away, the arena never moves, and
+//   there is no doubling slack: a pending plain event costs about 18 bytes
+//   at scale (see bench/kernel_bench.cpp).
 // - Cancellable events keep {context, handler, generation} in a paged slab
 //   and point at it; cancelling marks the record, and the entry is dropped
 //   when its bucket is next spread, or in a sweep once dead entries
@@ -51,13 +55,17 @@ class EventQueue {
   EventQueue() = default;
   EventQueue(const EventQueue&) = delete;
   EventQueue& operator=(const EventQueue&) = delete;
+  ~EventQueue();
 
-  // Allocates chunk pages for `pending` plain events up front.
-  void reserve(std::size_t pending);
+  // Nothing to do: the arena commits memory as it is first used. Kept so
+  // both queues answer the same interface.
+  void reserve(std::size_t /*pending*/) {}
 
   // `at` must not be earlier than now(); the simulator checks this.
+  // `context` must fit in 48 bits, as user-space addresses and indices do.
   void push(Time at, HandlerId handler, std::uint64_t context) {
-    append(bucket_of(at.count()), Entry{at.count(), context, handler});
+    if ((context >> kContextBits) != 0) [[unlikely]] throw_wide_context();
+    append(bucket_of(at.count()), Entry{at.count(), pack(handler, context)});
     ++live_;
   }
   EventHandle push_cancellable(Time at, HandlerId handler, std::uint64_t context);
@@ -66,8 +74,24 @@ class EventQueue {
   bool cancel(EventHandle handle);
 
   // Takes the next event in (time, insertion) order and advances now().
-  // Returns false when nothing is pending at or before `limit`.
-  bool pop(Event& out, Time limit = Time::max());
+  // Returns false when nothing is pending at or before `limit`; the clock
+  // may then have moved forward, never past `limit` or a pending event.
+  bool pop(Event& out, Time limit = Time::max()) {
+    // Fast path, inline: the next event is the front of the sorted run and
+    // nothing else of the current window competes with it.
+    if (run_next_ != run_end_ && buckets_[0].head == kNone && (nonempty_[0] & kLevel0Mask) == 0) {
+      const Entry& e = *run_next_;
+      if (e.time <= limit.count() && e.handler() != kViaSlab) {
+        out = Event{Time::ns(e.time), e.handler(), e.context()};
+        last_ = e.time;
+        now_ = out.time;
+        --live_;
+        ++run_next_;
+        return true;
+      }
+    }
+    return pop_slow(out, limit);
+  }
 
   // Time of the next pending event, or Time::max() if none.
   Time next_time();
@@ -82,34 +106,42 @@ class EventQueue {
   [[nodiscard]] std::size_t memory_bytes() const;
 
  private:
-#pragma pack(push, 4)
+  // 16 bytes: the handler id rides in the top 16 bits of the context word
+  // (user-space addresses use 47 bits on x86-64 and 48 on AArch64).
   struct Entry {
     std::int64_t time;
-    std::uint64_t context;  // a slab slot when handler == kViaSlab
-    HandlerId handler;
+    std::uint64_t word;  // handler << 48 | context; context is a slab slot for kViaSlab
+    [[nodiscard]] HandlerId handler() const { return static_cast<HandlerId>(word >> kContextBits); }
+    [[nodiscard]] std::uint64_t context() const { return word & kContextMask; }
   };
-#pragma pack(pop)
-  static_assert(sizeof(Entry) == 20);
-  // Two cache lines: small enough that the partly filled tail chunks of the
-  // buckets in use cost little, large enough that following `next` is rare.
-  static constexpr std::uint32_t kChunkEntries = 6;
+  static constexpr unsigned kContextBits = 48;
+  static constexpr std::uint64_t kContextMask = (std::uint64_t{1} << kContextBits) - 1;
+  static std::uint64_t pack(HandlerId handler, std::uint64_t context) {
+    return (static_cast<std::uint64_t>(handler) << kContextBits) | context;
+  }
+  [[noreturn]] static void throw_wide_context();
+  // Two cache lines: seven entries and the link to the next chunk. Small
+  // enough that the partly filled tail chunks of the buckets in use cost
+  // little, large enough that following a link is rare.
+  static constexpr std::uint32_t kChunkEntries = 7;
   struct alignas(64) Chunk {
     Entry entries[kChunkEntries];
     std::uint32_t next;
   };
   static_assert(sizeof(Chunk) == 128);
-  static constexpr std::uint32_t kChunksPerPage = 32;  // 4 KiB
+  // Virtual address space reserved for chunks: 2^28 chunks of 128 bytes
+  // (32 GiB, 1.8 billion pending events). Only touched pages use memory.
+  static constexpr std::size_t kArenaChunks = std::size_t{1} << 28;
   static constexpr std::uint32_t kNone = 0xFFFFFFFFu;
 
-#pragma pack(push, 2)
+  // A bucket is a FIFO chain of chunks, given by two entry positions
+  // (chunk << 3 | slot): the first entry, and the free slot after the last.
+  // A full tail chunk has slot 7, and so has kNone: one test covers both.
   struct Bucket {
     std::uint32_t head = kNone;
     std::uint32_t tail = kNone;
-    std::uint8_t head_pos = 0;  // next entry to take from the head chunk
-    std::uint8_t tail_pos = 0;  // entries used in the tail chunk
   };
-#pragma pack(pop)
-  static_assert(sizeof(Bucket) == 10);
+  static_assert(sizeof(Bucket) == 8);
 
   struct Payload {
     std::uint64_t context;  // next free slot while on the free list
@@ -117,8 +149,10 @@ class EventQueue {
     std::uint32_t generation;
   };
   static constexpr std::uint32_t kSlabPageBits = 12;  // 4096 records, 64 KiB
-  static constexpr HandlerId kViaSlab = 0xFFFFFFFEu;
-  static constexpr HandlerId kCancelled = 0xFFFFFFFFu;
+  // Handler ids are below detail::kMaxHandlers; these two are not.
+  static constexpr HandlerId kViaSlab = 0xFFFEu;
+  static constexpr HandlerId kCancelled = 0xFFFFu;
+  static_assert(detail::kMaxHandlers <= kViaSlab);
 
   static constexpr std::size_t kDigitBits = 4;
   static constexpr std::size_t kDigits = std::size_t{1} << kDigitBits;
@@ -128,7 +162,14 @@ class EventQueue {
   [[nodiscard]] std::size_t lowest_bucket() const;  // 0 if none besides bucket 0
   void mark(std::size_t bucket) { nonempty_[(bucket - 1) >> 6] |= std::uint64_t{1} << ((bucket - 1) & 63); }
   void unmark(std::size_t bucket) { nonempty_[(bucket - 1) >> 6] &= ~(std::uint64_t{1} << ((bucket - 1) & 63)); }
-  Chunk& chunk(std::uint32_t c) { return pages_[c / kChunksPerPage][c % kChunksPerPage]; }
+  Chunk& chunk(std::uint32_t c) { return arena_[c]; }
+  Entry& entry(std::uint32_t position) { return arena_[position >> 3].entries[position & 7]; }
+  // Calls f(entry) for every entry of `b` in order, then frees its chunks.
+  template <class F>
+  void consume(const Bucket& b, F&& f);
+  // Calls f(entry) for every entry of `b` in order.
+  template <class F>
+  void scan(const Bucket& b, F&& f);
   Payload& payload(std::uint32_t slot) {
     return slab_pages_[slot >> kSlabPageBits][slot & ((1u << kSlabPageBits) - 1)];
   }
@@ -145,17 +186,31 @@ class EventQueue {
   void free_chunk(std::uint32_t c);
   void append(std::size_t bucket, const Entry& e);
   void take_front(Entry& e);  // from bucket 0, which must not be empty
-  bool refill(Time limit);    // brings the earliest time into bucket 0
+  bool pop_slow(Event& out, Time limit);
+  bool refill(Time limit);        // fills the current window from the lowest bucket
+  void spread(const Bucket& b);   // re-files a bucket's entries relative to last_
+  void sort_into_run(const Bucket& b);
+  [[nodiscard]] std::int64_t base_of(std::size_t index) const;
+  [[nodiscard]] bool level0_before(std::int64_t t) const;
+  bool finish_without_event();  // always false, for `return finish_without_event();`
+  static constexpr std::uint64_t kLevel0Mask = (std::uint64_t{1} << kDigits) - 1;
   void drop_dead_entries();
   std::uint32_t allocate_slot();
   void free_slot(std::uint32_t slot);
 
-  std::vector<std::unique_ptr<Chunk[]>> pages_;
+  Chunk* arena_ = nullptr;  // mapped on first use
   std::uint32_t chunks_allocated_ = 0;
   std::uint32_t free_chunk_ = kNone;
   std::array<Bucket, kBuckets> buckets_{};
   std::array<std::uint64_t, 4> nonempty_{};  // bit b-1 set when bucket b (1..256) holds entries
-  std::int64_t last_ = 0;       // time of the last event taken
+  std::int64_t last_ = 0;  // time of the last event taken, or a lower bound of all pending
+  // A level-1 bucket sorted by time when its 16 ns window became current.
+  // [run_next_, run_end_) is what is left of it, in a buffer reused from
+  // window to window (no clearing, no per-window allocation).
+  std::unique_ptr<Entry[]> run_buffer_;
+  std::size_t run_capacity_ = 0;
+  Entry* run_next_ = nullptr;
+  Entry* run_end_ = nullptr;
   Time now_{};
   std::size_t live_ = 0;
   std::size_t dead_ = 0;  // cancelled entries still in buckets
@@ -177,19 +232,19 @@ inline std::size_t EventQueue::bucket_of(std::int64_t t) const {
 
 inline void EventQueue::append(std::size_t bucket, const Entry& e) {
   Bucket& b = buckets_[bucket];
-  if (b.tail_pos == kChunkEntries || b.tail == kNone) [[unlikely]] {
+  std::uint32_t tail = b.tail;
+  if ((tail & 7) == kChunkEntries) [[unlikely]] {  // full tail chunk, or empty bucket
     const std::uint32_t c = allocate_chunk();
-    if (b.tail == kNone) {
-      b.head = c;
-      b.head_pos = 0;
+    if (tail == kNone) {
+      b.head = c << 3;
       if (bucket != 0) mark(bucket);
     } else {
-      chunk(b.tail).next = c;
+      chunk(tail >> 3).next = c;
     }
-    b.tail = c;
-    b.tail_pos = 0;
+    tail = c << 3;
   }
-  chunk(b.tail).entries[b.tail_pos++] = e;
+  entry(tail) = e;
+  b.tail = tail + 1;
 }
 
 }  // namespace eksim::sim

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "eksim/sim/detail/ziggurat_tables.hpp"
 #include "eksim/sim/time.hpp"
 
 namespace eksim::sim {
@@ -64,7 +65,14 @@ class RandomStream {
   // logarithm per sample by inversion. The draws consumed depend only on the
   // stream, never on the mean, so changing a mean between runs keeps every
   // later draw of the stream aligned.
-  double standard_exponential();
+  double standard_exponential() {
+    // The common case, inline: one draw, one table lookup, one comparison.
+    const std::uint64_t bits = next_u64();
+    const std::size_t i = bits & 0xFF;
+    const double x = static_cast<double>(bits >> 11) * 0x1.0p-53 * detail::kExpZigguratX[i];
+    if (x < detail::kExpZigguratX[i + 1]) [[likely]] return x;
+    return exponential_edge(i, x);
+  }
 
   // Exponential with the given mean.
   double exponential(double mean) { return mean * standard_exponential(); }
@@ -84,6 +92,8 @@ class RandomStream {
 
  private:
   static constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  // The ziggurat's rare cases: the tail, the wedges, and rejections.
+  double exponential_edge(std::size_t layer, double x);
   std::uint64_t s_[4];
 };
 
