@@ -182,20 +182,28 @@ void EventQueue::spread(const Bucket& b) {
   });
 }
 
-void EventQueue::sort_into_run(const Bucket& b) {
+void EventQueue::sort_into_run(std::size_t index) {
   // A level-1 bucket spans 16 consecutive nanoseconds: a stable counting
-  // sort on the last hex digit puts it in (time, insertion) order in one
-  // flat array, instead of one level-0 bucket per nanosecond.
-  std::array<std::uint32_t, kDigits + 1> start{};
-  scan(b, [&start](const Entry& e) { ++start[(e.time & (kDigits - 1)) + 1]; });
-  for (std::size_t d = 1; d <= kDigits; ++d) start[d] += start[d - 1];
-  const std::size_t n = start[kDigits];
+  // sort on the last hex digit (counted as entries were appended) puts it
+  // in (time, insertion) order in one flat array, instead of one level-0
+  // bucket per nanosecond.
+  const Bucket b = buckets_[index];
+  buckets_[index] = Bucket{};
+  unmark(index);
+  auto& counts = level1_digits_[index - (1 + kDigits)];
+  std::array<std::uint32_t, kDigits> start{};
+  std::uint32_t n = 0;
+  for (std::size_t d = 0; d < kDigits; ++d) {
+    start[d] = n;
+    n += counts[d];
+    counts[d] = 0;
+  }
   if (n > run_capacity_) {
-    run_capacity_ = std::max(n, 2 * run_capacity_);
+    run_capacity_ = std::max<std::size_t>(n, 2 * run_capacity_);
     run_buffer_ = std::make_unique_for_overwrite<Entry[]>(run_capacity_);
   }
   Entry* run = run_buffer_.get();
-  consume(b, [run, &start](const Entry& e) { run[start[e.time & (kDigits - 1)]++] = e; });
+  consume(b, [run, &start](const Entry& e) { run[start[static_cast<std::size_t>(e.time) & (kDigits - 1)]++] = e; });
   run_next_ = run;
   run_end_ = run + n;
 }
@@ -205,19 +213,19 @@ bool EventQueue::refill(Time limit) {
   for (std::size_t index = lowest_bucket(); index != 0; index = lowest_bucket()) {
     const std::int64_t base = base_of(index);
     if (base > limit.count()) return false;
-    const Bucket b = buckets_[index];
-    buckets_[index] = Bucket{};
-    unmark(index);
     // `base` bounds every pending time from below, so `last_` may move
     // there without a scan for the minimum.
     last_ = base;
+    if (index <= 2 * kDigits && index > kDigits) {
+      sort_into_run(index);
+      return true;
+    }
+    const Bucket b = buckets_[index];
+    buckets_[index] = Bucket{};
+    unmark(index);
     if (index <= kDigits) {
       // Level 0 holds the single time `base`: hand the chain over.
       buckets_[0] = b;
-      return true;
-    }
-    if (index <= 2 * kDigits) {
-      sort_into_run(b);
       return true;
     }
     spread(b);
@@ -340,6 +348,7 @@ void EventQueue::drop_dead_entries() {
     if (b.head == kNone) continue;
     buckets_[index] = Bucket{};
     if (index != 0) unmark(index);
+    if (index > kDigits && index <= 2 * kDigits) level1_digits_[index - (1 + kDigits)] = {};
     consume(b, [this, index](const Entry& e) {
       if (cancelled(e)) {
         drop(e);
