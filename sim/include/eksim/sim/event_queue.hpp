@@ -11,24 +11,28 @@
 //   events at exactly `last_`. Buckets in (level, digit) order are in time
 //   order, so the earliest event is in the lowest non-empty bucket (found
 //   with a 256-bit mask). Scheduling is a XOR, a bit count and an append.
-//   When bucket 0 runs dry, the lowest bucket is scanned for its earliest
-//   time, `last_` moves there, and its events spread into lower levels: an
-//   event moves at most 16 times, in practice two or three. A level-0
-//   bucket holds one exact time and is handed to bucket 0 whole. While no
-//   event is cancelled, the scan is skipped: `last_` moves to the bucket's
-//   lower bound (its shared digits, zeros below), which is just as valid.
+//   When the current window runs dry, `last_` moves to the lowest bucket's
+//   lower bound (its shared digits, zeros below: no scan for the minimum)
+//   and the bucket's events spread into lower levels; an event moves at
+//   most 16 times, in practice two or three.
+// - The current 16 ns window is one flat run: a level-1 bucket (16
+//   consecutive nanoseconds) is counting-sorted on its last digit when it
+//   becomes current, one pass because it counts its digits as entries
+//   arrive. Events scheduled into the window afterwards go to bucket 0
+//   (exactly `last_`) or their level-0 bucket and merge with the run by
+//   time, the run first at equal times.
 // - Order among equal times is insertion order, with no sequence number:
 //   at every moment an event's bucket is a function of its time and `last_`,
-//   so events with equal times always share a bucket, every append goes to
-//   the back and every spread keeps order. Bucket 0 is therefore the FIFO of
-//   the current instant, and scheduling for "now" is a plain append.
+//   so events with equal times always share a bucket (or the run, which
+//   holds the older ones), appends go to the back and spreading and sorting
+//   are stable. Scheduling for "now" is a plain append to bucket 0.
 // - Buckets are chains of 128-byte chunks of seven 16-byte entries
-//   {time, context, handler}, so spreading a bucket streams through memory
+//   {time, handler | context}, so spreading a bucket streams through memory
 //   instead of chasing pointers. Chunks live in one contiguous arena: a
 //   large virtual reservation whose pages the kernel commits on first
 //   touch, so a chunk is one indexed load away, the arena never moves, and
-//   there is no doubling slack: a pending plain event costs about 18 bytes
-//   at scale (see bench/kernel_bench.cpp).
+//   there is no doubling slack: a pending plain event costs about 19 bytes
+//   at scale (see docs/performance.md).
 // - Cancellable events keep {context, handler, generation} in a paged slab
 //   and point at it; cancelling marks the record, and the entry is dropped
 //   when its bucket is next spread, or in a sweep once dead entries
