@@ -1,0 +1,138 @@
+// Capacity planning: which pods of a design get a node and an address, and
+// how far each workload can grow.
+//
+// Nodes are laid out from the node groups, pods are scheduled onto them
+// replica by replica (spread over AZs, then over nodes, as the default
+// topology spread does), and each node's VPC CNI pool is grown to the warm
+// targets with addresses and /28 prefixes taken from the real subnets. What
+// cannot happen is reported with the reason AWS or Kubernetes would give.
+// See docs/capacity-model.md for the rules and their sources.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "eksim/aws/instance_type.hpp"
+#include "eksim/aws/ipamd_warm_pool.hpp"
+#include "eksim/aws/vpc_cni_config.hpp"
+#include "eksim/aws/vpc_cni_max_pods.hpp"
+#include "eksim/net/cidr.hpp"
+
+namespace eksim::capacity {
+
+struct SubnetSpec {
+  std::string name;
+  std::string az;
+  net::Cidr cidr;
+};
+
+struct NodeGroupSpec {
+  std::string name;
+  aws::InstanceType type;
+  int count = 0;
+  std::vector<std::uint32_t> subnets;  // indices into CapacityInput::subnets
+  std::optional<int> max_pods;         // kubelet --max-pods override
+  bool managed = true;                 // managed node groups cap at 110/250 in every mode
+};
+
+struct ClusterSpec {
+  std::string name;
+  aws::CniConfig cni;
+  // Custom networking: the pod subnet (ENIConfig) of each AZ.
+  std::map<std::string, std::uint32_t> eni_configs;
+  std::vector<NodeGroupSpec> node_groups;
+};
+
+struct WorkloadSpec {
+  std::uint32_t cluster = 0;
+  std::string name;  // "namespace/name"
+  std::string kind;  // Deployment, StatefulSet, DaemonSet, ...
+  int replicas = 1;  // ignored for DaemonSets: one per node
+  bool per_node = false;
+  bool host_network = false;  // takes a pod slot but no VPC address
+};
+
+struct CapacityInput {
+  std::vector<SubnetSpec> subnets;
+  std::vector<ClusterSpec> clusters;
+  std::vector<WorkloadSpec> workloads;  // in scheduling order
+};
+
+// Why a pod did not run.
+enum class PendingReason {
+  max_pods,                  // Unschedulable: every node holds its max pods
+  insufficient_addresses,    // InsufficientFreeAddressesInSubnet
+  insufficient_cidr_blocks,  // InsufficientCidrBlocks: no free aligned /28
+  eni_limit,                 // the node's ENI and IP slots are all in use
+};
+std::string_view to_string(PendingReason reason);
+
+struct NodeReport {
+  std::string name;  // cluster/nodegroup-i
+  std::string node_group;
+  std::string az;
+  std::string subnet;      // the primary ENI's subnet
+  std::string pod_subnet;  // where pod addresses come from
+  int kubelet_max_pods = 0;
+  int pods = 0;             // pods bound to the node, host-network ones included
+  int pods_with_ip = 0;     // pods that got a VPC address
+  int enis = 0;             // attached by ipamd (trunk not counted)
+  int prefixes = 0;         // /28 prefixes held (prefix delegation)
+  int addresses = 0;        // pod addresses held: secondary IPs or prefixes x 16
+};
+
+struct NodeGroupReport {
+  std::string cluster;
+  std::string name;
+  std::string instance_type;
+  int nodes = 0;
+  aws::MaxPodsResult max_pods;
+};
+
+struct SubnetReport {
+  std::string name;
+  std::string az;
+  std::string cidr;
+  std::uint64_t usable = 0;         // size less the 5 AWS reserves
+  std::uint64_t eni_primaries = 0;  // primary addresses of ENIs (nodes' own included)
+  std::uint64_t assigned = 0;       // pod addresses in use
+  std::uint64_t warm = 0;           // held by ipamd for pods yet to come
+  std::uint64_t free = 0;
+  std::uint64_t free_prefixes = 0;  // aligned /28 blocks still free
+};
+
+struct PendingPod {
+  std::string workload;
+  int replica = 0;
+  std::string node;  // empty when not scheduled
+  PendingReason reason;
+  std::string detail;
+};
+
+struct Headroom {
+  std::string workload;
+  int replicas = 0;       // asked for now
+  int more = 0;           // further replicas that would run
+  std::string runs_out;   // what stops the next one
+  bool capped = false;    // stopped by the search bound, not by a resource
+};
+
+struct CapacityReport {
+  std::vector<NodeGroupReport> node_groups;
+  std::vector<NodeReport> nodes;
+  std::vector<SubnetReport> subnets;
+  std::vector<PendingPod> pending;
+  std::vector<Headroom> headroom;
+};
+
+struct PlanOptions {
+  bool headroom = true;
+  int headroom_limit = 100'000;  // replicas tried per workload at most
+};
+
+CapacityReport plan_capacity(const CapacityInput& input, const PlanOptions& options = {});
+
+}  // namespace eksim::capacity

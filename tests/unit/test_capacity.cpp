@@ -1,0 +1,138 @@
+// The capacity planner against hand-worked layouts. Each case spells out
+// the address arithmetic in its comments; the numbers asserted come from
+// that arithmetic, not from running the planner.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "eksim/aws/instance_catalog.hpp"
+#include "eksim/capacity/capacity_planner.hpp"
+#include "eksim/net/cidr.hpp"
+
+using namespace eksim;
+using capacity::PendingReason;
+
+namespace {
+
+aws::InstanceType m5_large() {
+  static const auto catalog = aws::InstanceCatalog::load();
+  REQUIRE(catalog);
+  const aws::InstanceType* t = catalog->find("m5.large");
+  REQUIRE(t != nullptr);
+  return *t;  // 3 ENIs x 10 IPv4 addresses, 2 vCPUs
+}
+
+capacity::CapacityInput two_nodes(const char* cidr, aws::IpMode mode, int node_count, int replicas) {
+  capacity::CapacityInput in;
+  in.subnets.push_back({"pods-a", "use1-az1", *net::parse_cidr(cidr)});
+  capacity::ClusterSpec c;
+  c.name = "shop";
+  c.cni.mode = mode;
+  c.node_groups.push_back({"general", m5_large(), node_count, {0}, std::nullopt, true});
+  in.clusters.push_back(c);
+  // The two host-network DaemonSets of every EKS node: a pod slot, no address.
+  in.workloads.push_back({0, "kube-system/aws-node", "DaemonSet", 0, true, true});
+  in.workloads.push_back({0, "kube-system/kube-proxy", "DaemonSet", 0, true, true});
+  in.workloads.push_back({0, "web/api", "Deployment", replicas, false, false});
+  return in;
+}
+
+std::size_t count(const capacity::CapacityReport& r, PendingReason reason) {
+  return static_cast<std::size_t>(std::count_if(r.pending.begin(), r.pending.end(),
+                                                [&](const auto& p) { return p.reason == reason; }));
+}
+
+}  // namespace
+
+TEST_CASE("pods outgrowing a subnet are pending with InsufficientFreeAddressesInSubnet", "[capacity]") {
+  // Subnet /26: 64 addresses, 59 usable. Two m5.large nodes, secondary-IP
+  // mode, WARM_ENI_TARGET=1; max pods 3 x (10 - 1) + 2 = 29, of which the
+  // two host-network pods take 2, leaving 27 pods with addresses per node.
+  //
+  // Each node: its own address + a primary ENI full of 9 secondary IPs = 10.
+  //   start                           20 used, 39 free
+  //   replica 1 (node 1), 2 (node 2): a warm second ENI each, 1 + 9 = +10 each -> 19 free
+  //   replicas 3..18: 9 per node fit the first ENI's 9 addresses, no growth
+  //   replica 19 (node 1's 10th): third ENI, +10 -> 9 free
+  //   replica 20 (node 2's 10th): third ENI primary (8 free), then 8 of 9 IPs -> 0 free;
+  //                               node 2 holds 26 pod addresses
+  //   replicas 21..54: 17 more per node up to 27 each; node 2's 27th has no address
+  //   replicas 55..60: both nodes hold 29 pods: Too many pods
+  const auto r = capacity::plan_capacity(two_nodes("10.0.0.0/26", aws::IpMode::secondary_ip, 2, 60));
+  REQUIRE(r.subnets.size() == 1);
+  const auto& s = r.subnets[0];
+  CHECK(s.usable == 59);
+  CHECK(s.eni_primaries == 6);  // 2 node addresses + 2 second ENIs + 2 third ENIs
+  CHECK(s.assigned == 27 + 26);
+  CHECK(s.warm == 0);
+  CHECK(s.free == 0);
+  CHECK(r.pending.size() == 7);
+  CHECK(count(r, PendingReason::insufficient_addresses) == 1);
+  CHECK(count(r, PendingReason::max_pods) == 6);
+  const auto stuck = std::find_if(r.pending.begin(), r.pending.end(),
+                                  [](const auto& p) { return p.reason == PendingReason::insufficient_addresses; });
+  CHECK(stuck->node == "shop/general-2");
+  CHECK(stuck->detail.find("pods-a") != std::string::npos);
+  CHECK(r.node_groups.at(0).max_pods.kubelet_max_pods == 29);
+}
+
+TEST_CASE("prefix delegation in a fragmented subnet fails with InsufficientCidrBlocks", "[capacity]") {
+  // Subnet 10.0.0.0/26 with prefix delegation. Aligned /28 blocks: .0 (holds
+  // reserved .0-.3), .16, .32, .48 (holds reserved .63): only .16 and .32 can
+  // be prefixes. The node takes .4; WARM_PREFIX_TARGET=1 holds .16/28 at once
+  // and .32/28 with the first pod (one prefix in use, one warm). From the
+  // 17th pod ipamd wants a third prefix: 26 addresses are free (.5-.15 and
+  // .48-.62) but no aligned /28. Pods 33..40 have no address.
+  const auto r = capacity::plan_capacity(two_nodes("10.0.0.0/26", aws::IpMode::prefix_delegation, 1, 40));
+  CHECK(r.node_groups.at(0).max_pods.kubelet_max_pods == 110);  // 434 capped for 2 vCPUs
+  REQUIRE(r.nodes.size() == 1);
+  CHECK(r.nodes[0].prefixes == 2);
+  CHECK(r.nodes[0].addresses == 32);
+  CHECK(r.subnets[0].free == 26);
+  CHECK(r.subnets[0].free_prefixes == 0);
+  CHECK(r.pending.size() == 8);
+  CHECK(count(r, PendingReason::insufficient_cidr_blocks) == 8);
+  CHECK(r.pending[0].detail.find("no free aligned /28") != std::string::npos);
+}
+
+TEST_CASE("headroom names what runs out first", "[capacity]") {
+  // /24: 251 usable. One m5.large node, 5 replicas asked for: the node can
+  // take 27 pods with addresses (29 less the two host-network pods) and the
+  // subnet has room for all of them (3 ENIs + 27 IPs + the node's own = 31).
+  // So 22 more replicas fit, and the 23rd finds the node full.
+  const auto r = capacity::plan_capacity(two_nodes("10.0.1.0/24", aws::IpMode::secondary_ip, 1, 5));
+  CHECK(r.pending.empty());
+  REQUIRE(r.headroom.size() == 1);  // DaemonSets grow with nodes, not replicas
+  CHECK(r.headroom[0].workload == "web/api");
+  CHECK(r.headroom[0].more == 22);
+  CHECK(r.headroom[0].runs_out.find("max pods") == 0);
+}
+
+TEST_CASE("custom networking takes pod addresses from the ENIConfig subnet", "[capacity]") {
+  // Node subnet /24, pod subnet 100.64.0.0/24 (the ENIConfig of use1-az1).
+  // m5.large with custom networking: the primary ENI carries no pods, so two
+  // ENIs of 9 addresses serve pods: max pods (3 - 1) x 9 + 2 = 20.
+  // 12 replicas: ENI 2 full (9 pods), ENI 3 for the other 3 (the warm ENI
+  // target would want a fourth, but m5.large has three): 18 addresses from
+  // the pod subnet, with both ENIs' primaries; the node subnet holds only
+  // the node's own address.
+  capacity::CapacityInput in;
+  in.subnets.push_back({"nodes-a", "use1-az1", *net::parse_cidr("10.0.0.0/24")});
+  in.subnets.push_back({"pods-a", "use1-az1", *net::parse_cidr("100.64.0.0/24")});
+  capacity::ClusterSpec c;
+  c.name = "shop";
+  c.cni.custom_networking = true;
+  c.eni_configs["use1-az1"] = 1;
+  c.node_groups.push_back({"general", m5_large(), 1, {0}, std::nullopt, true});
+  in.clusters.push_back(c);
+  in.workloads.push_back({0, "web/api", "Deployment", 12, false, false});
+  const auto r = capacity::plan_capacity(in, {false, 0});
+  CHECK(r.node_groups.at(0).max_pods.kubelet_max_pods == 20);
+  CHECK(r.pending.empty());
+  CHECK(r.subnets[0].eni_primaries == 1);
+  CHECK(r.subnets[0].assigned == 0);
+  CHECK(r.subnets[1].eni_primaries == 2);
+  CHECK(r.subnets[1].assigned == 12);
+  CHECK(r.subnets[1].warm == 18 - 12);
+  CHECK(r.nodes[0].pod_subnet == "pods-a");
+}
