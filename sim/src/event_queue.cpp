@@ -97,8 +97,9 @@ void EventQueue::drop(const Entry& e) {
   --dead_;
 }
 
-template <class F>
-void EventQueue::consume(const Bucket& b, F&& f) {
+template <bool kFree, class F>
+void EventQueue::walk(const Bucket& b, F&& f) {
+  if (b.head == kNone) return;
   const std::uint32_t last_chunk = b.tail >> 3;
   std::uint32_t position = b.head;
   for (;;) {
@@ -112,24 +113,9 @@ void EventQueue::consume(const Bucket& b, F&& f) {
       __builtin_prefetch(reinterpret_cast<const char*>(&chunk(next)) + 64);
     }
     for (; position < end; ++position) f(entry(position));
-    free_chunk(c);
+    if constexpr (kFree) free_chunk(c);
     if (is_last) return;
     position = next << 3;
-  }
-}
-
-template <class F>
-void EventQueue::scan(const Bucket& b, F&& f) {
-  if (b.head == kNone) return;
-  const std::uint32_t last_chunk = b.tail >> 3;
-  std::uint32_t position = b.head;
-  for (;;) {
-    const std::uint32_t c = position >> 3;
-    const bool is_last = c == last_chunk;
-    const std::uint32_t end = is_last ? b.tail : (c << 3) + kChunkEntries;
-    for (; position < end; ++position) f(entry(position));
-    if (is_last) return;
-    position = chunk(c).next << 3;
   }
 }
 
@@ -170,10 +156,10 @@ void EventQueue::spread(const Bucket& b) {
   // Every entry lands in a lower level, so the chunks freed here can be
   // reused at once.
   if (dead_ == 0) {
-    consume(b, [this](const Entry& e) { append(bucket_of(e.time), e); });
+    walk<true>(b, [this](const Entry& e) { append(bucket_of(e.time), e); });
     return;
   }
-  consume(b, [this](const Entry& e) {
+  walk<true>(b, [this](const Entry& e) {
     if (cancelled(e)) {
       drop(e);
     } else {
@@ -203,7 +189,7 @@ void EventQueue::sort_into_run(std::size_t index) {
     run_buffer_ = std::make_unique_for_overwrite<Entry[]>(run_capacity_);
   }
   Entry* run = run_buffer_.get();
-  consume(b, [run, &start](const Entry& e) { run[start[static_cast<std::size_t>(e.time) & (kDigits - 1)]++] = e; });
+  walk<true>(b, [run, &start](const Entry& e) { run[start[static_cast<std::size_t>(e.time) & (kDigits - 1)]++] = e; });
   run_next_ = run;
   run_end_ = run + n;
 }
@@ -324,13 +310,13 @@ Time EventQueue::next_time() {
     if (e.time < earliest && !cancelled(e)) earliest = e.time;
   };
   for (const Entry* e = run_next_; e != run_end_; ++e) consider(*e);
-  scan(buckets_[0], consider);
+  walk<false>(buckets_[0], consider);
   for (std::size_t index = 1; index < kBuckets; ++index) {
     if (buckets_[index].head == kNone) continue;
     // Buckets are in time order: once a live time is known, a later
     // bucket cannot hold an earlier one.
     if (earliest != std::numeric_limits<std::int64_t>::max() && base_of(index) > earliest) break;
-    scan(buckets_[index], consider);
+    walk<false>(buckets_[index], consider);
   }
   return earliest == std::numeric_limits<std::int64_t>::max() ? Time::max() : Time::ns(earliest);
 }
@@ -349,7 +335,7 @@ void EventQueue::drop_dead_entries() {
     buckets_[index] = Bucket{};
     if (index != 0) unmark(index);
     if (index > kDigits && index <= 2 * kDigits) level1_digits_[index - (1 + kDigits)] = {};
-    consume(b, [this, index](const Entry& e) {
+    walk<true>(b, [this, index](const Entry& e) {
       if (cancelled(e)) {
         drop(e);
       } else {

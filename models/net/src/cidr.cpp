@@ -4,14 +4,14 @@
 #include <cstddef>
 #include <utility>
 
-#include "quote.hpp"
+#include "eksim/util/quote.hpp"
 
 namespace eksim::net {
 
 namespace {
 
-using detail::concat;
-using detail::quote;
+using util::concat;
+using util::quote;
 
 void fail(std::string* error, std::string message) {
   if (error != nullptr) *error = std::move(message);

@@ -7,18 +7,13 @@
 #include <sstream>
 
 #include "eksim/util/closest_name.hpp"
+#include "eksim/util/quote.hpp"
 
 namespace eksim::scenario {
 namespace {
 
-std::string quoted(std::string_view s) {
-  std::string q;
-  q.reserve(s.size() + 2);
-  q += '\'';
-  q.append(s);
-  q += '\'';
-  return q;
-}
+// User text in messages is cut and escaped (see util::quote).
+std::string quoted(std::string_view s) { return util::quote(s); }
 
 std::string describe(const YAML::Node& node) {
   switch (node.Type()) {

@@ -168,12 +168,10 @@ class EventQueue {
   void unmark(std::size_t bucket) { nonempty_[(bucket - 1) >> 6] &= ~(std::uint64_t{1} << ((bucket - 1) & 63)); }
   Chunk& chunk(std::uint32_t c) { return arena_[c]; }
   Entry& entry(std::uint32_t position) { return arena_[position >> 3].entries[position & 7]; }
-  // Calls f(entry) for every entry of `b` in order, then frees its chunks.
-  template <class F>
-  void consume(const Bucket& b, F&& f);
-  // Calls f(entry) for every entry of `b` in order.
-  template <class F>
-  void scan(const Bucket& b, F&& f);
+  // Calls f(entry) for every entry of `b` in order; with kFree, frees each
+  // chunk once its entries are handled.
+  template <bool kFree, class F>
+  void walk(const Bucket& b, F&& f);
   Payload& payload(std::uint32_t slot) {
     return slab_pages_[slot >> kSlabPageBits][slot & ((1u << kSlabPageBits) - 1)];
   }

@@ -1,4 +1,4 @@
-// Private to models/net: quoting user text inside error messages.
+// Quoting user text inside error messages, for every loader and parser.
 #pragma once
 
 #include <cstddef>
@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace eksim::net::detail {
+namespace eksim::util {
 
 // Quotes `text` for an error message. Long input is cut and control bytes are
 // escaped, so a fuzzer's or a careless paste's garbage cannot flood or corrupt
@@ -40,4 +40,4 @@ inline std::string concat(std::initializer_list<std::string_view> parts) {
   return out;
 }
 
-}  // namespace eksim::net::detail
+}  // namespace eksim::util
