@@ -1,11 +1,15 @@
 // The eksim command: parses arguments, calls the model, prints results.
 // Exit codes: 0 ok, 1 an expectation failed, 2 bad input.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "args.hpp"
+#include "eksim/capacity/scenario_capacity.hpp"
+#include "eksim/report/capacity_report.hpp"
+#include "eksim/topology/topology.hpp"
 #include "eksim/report/output_file.hpp"
 #include "eksim/report/run_report.hpp"
 #include "eksim/scenario/load_error.hpp"
@@ -36,12 +40,13 @@ const OptionSpec kFormat{"format", true, "output format: text (default) or json"
 const OptionSpec kOutput{"output", true, "write the report to FILE (atomically) instead of stdout"};
 const OptionSpec kHelp{"help", false, "show this help"};
 
-std::string format_of(const ParsedArgs& a) {
+std::string format_of(const ParsedArgs& a, const std::vector<std::string>& formats = {"text", "json"}) {
   const std::string f = a.get("format").value_or("text");
-  if (f != "text" && f != "json") {
-    const std::vector<std::string> formats{"text", "json"};
-    throw UsageError("unknown format '" + f + "'" + eksim::util::did_you_mean(f, formats) +
-                     " (expected text or json)");
+  if (std::find(formats.begin(), formats.end(), f) == formats.end()) {
+    std::string expected;
+    for (const auto& x : formats) expected += (expected.empty() ? "" : ", ") + x;
+    throw UsageError("unknown format '" + f + "'" + eksim::util::did_you_mean(f, formats) + " (expected " +
+                     expected + ")");
   }
   return f;
 }
@@ -89,12 +94,24 @@ int cmd_run(const ParsedArgs& a) {
   return kOk;
 }
 
-int cmd_validate(const ParsedArgs& a) {
+int cmd_capacity(const ParsedArgs& a) {
   const std::string format = format_of(a);
+  const auto scenario = eksim::scenario::load_scenario(single_path(a, "scenario file"));
+  eksim::capacity::PlanOptions options;
+  options.headroom = !a.has("no-headroom");
+  const auto plan = eksim::capacity::plan_capacity(eksim::capacity::capacity_input(scenario), options);
+  emit(a, format == "json" ? eksim::report::capacity_json(plan) : eksim::report::capacity_text(plan));
+  return kOk;
+}
+
+int cmd_validate(const ParsedArgs& a) {
+  const std::string format = format_of(a, {"text", "json", "dot"});
   const std::string path = single_path(a, "scenario file");
   const auto s = eksim::scenario::load_scenario(path);
   std::string text;
-  if (format == "json") {
+  if (format == "dot") {
+    text = eksim::topology::Topology(s).dot();
+  } else if (format == "json") {
     text = "{\"file\": \"" + path + "\", \"valid\": true, \"nodes\": " + std::to_string(s.nodes.size()) +
            ", \"pods\": " + std::to_string(s.pods.size()) + ", \"flows\": " + std::to_string(s.flows.size()) + "}\n";
   } else {
@@ -112,8 +129,14 @@ const std::vector<Command>& commands() {
        {kFormat, kOutput, {"seed", true, "random seed (default: the scenario's)"},
         {"duration", true, "simulated time, e.g. 30s (default: the scenario's)"}, kHelp},
        cmd_run},
-      {"validate", "load and check a scenario without running it", "eksim validate SCENARIO [--format text|json]",
-       {kFormat, kOutput, kHelp}, cmd_validate},
+      {"capacity", "VPC CNI capacity: max pods, subnet addresses, pods that cannot run, headroom",
+       "eksim capacity SCENARIO [--format text|json] [--no-headroom] [--output FILE]",
+       {kFormat, kOutput, {"no-headroom", false, "skip the per-workload headroom search"}, kHelp},
+       cmd_capacity},
+      {"validate", "load and check a scenario without running it; --format dot draws its topology",
+       "eksim validate SCENARIO [--format text|json|dot] [--output FILE]",
+       {{"format", true, "output format: text (default), json, or dot (Graphviz topology)"}, kOutput, kHelp},
+       cmd_validate},
   };
   return kCommands;
 }

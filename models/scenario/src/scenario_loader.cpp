@@ -1,5 +1,6 @@
 #include <map>
 
+#include "eksim/scenario/network_loader.hpp"
 #include "eksim/scenario/scenario.hpp"
 #include "eksim/scenario/yaml_reader.hpp"
 #include "eksim/util/closest_name.hpp"
@@ -8,6 +9,17 @@ namespace eksim::scenario {
 namespace {
 
 using sim::Time;
+
+// Loaded once per process: the shipped instance tables.
+const aws::InstanceCatalog& instance_catalog() {
+  static const aws::InstanceCatalog catalog = [] {
+    std::string error;
+    auto c = aws::InstanceCatalog::load(&error);
+    if (!c) throw LoadError(SourceLocation{aws::InstanceCatalog::default_path().string(), 0, 0}, error);
+    return *std::move(c);
+  }();
+  return catalog;
+}
 
 // Looks a name up in `index`, failing at `node` with the closest valid name.
 std::uint32_t resolve(const YamlReader& r, const YAML::Node& node, const std::map<std::string, std::uint32_t>& index,
@@ -23,7 +35,10 @@ std::uint32_t resolve(const YamlReader& r, const YAML::Node& node, const std::ma
 Scenario load(const YamlReader& r) {
   const YAML::Node& root = r.root();
   if (!root.IsDefined() || root.IsNull()) r.fail(root, "the scenario file is empty");
-  r.check_keys(root, {"scenario", "network", "nodes", "pods", "traffic", "expect"}, "scenario file");
+  r.check_keys(root,
+               {"scenario", "regions", "prefixLists", "vpcs", "peerings", "transitGateways", "clusters", "network",
+                "nodes", "pods", "traffic", "expect"},
+               "scenario file");
 
   Scenario s;
   s.file = r.file();
@@ -34,6 +49,31 @@ Scenario load(const YamlReader& r) {
   if (head["duration"]) s.duration = r.duration(head["duration"], "scenario.duration");
   if (s.duration <= Time{}) r.fail(head["duration"], "scenario.duration: must be longer than 0s");
 
+  load_network(r, root, s.network);
+  if (const YAML::Node clusters = root["clusters"]) {
+    const aws::InstanceCatalog& catalog = instance_catalog();
+    const aws::NetworkModel& net = s.network;
+    NetworkLookup lookup;
+    lookup.vpc = [&net](const std::string& name) { return net.find_vpc(name); };
+    lookup.subnet = [&net](const std::string& name) -> std::optional<SubnetRef> {
+      const auto i = net.find_subnet(name);
+      if (!i) return std::nullopt;
+      const aws::Subnet& subnet = net.subnets[*i];
+      return SubnetRef{*i, subnet.vpc, net.availability_zones[subnet.az].name};
+    };
+    lookup.vpc_names = [&net] {
+      std::vector<std::string> names;
+      for (const auto& v : net.vpcs) names.push_back(v.name);
+      return names;
+    };
+    lookup.subnet_names = [&net] {
+      std::vector<std::string> names;
+      for (const auto& v : net.subnets) names.push_back(v.name);
+      return names;
+    };
+    s.clusters = load_clusters(r, clusters, lookup, catalog);
+  }
+
   if (const YAML::Node net = root["network"]) {
     r.check_keys(net, {"sameNode", "sameAz", "crossAz"}, "network");
     if (net["sameNode"]) s.hops.same_node = r.duration(net["sameNode"], "network.sameNode");
@@ -42,7 +82,7 @@ Scenario load(const YamlReader& r) {
   }
 
   std::map<std::string, std::uint32_t> node_index;
-  const YAML::Node nodes = r.required(root, "nodes", "scenario file");
+  const YAML::Node nodes = root["nodes"] ? root["nodes"] : YAML::Node(YAML::NodeType::Sequence);
   r.expect_sequence(nodes, "nodes");
   for (const YAML::Node& n : nodes) {
     r.check_keys(n, {"name", "az"}, "node");
@@ -54,7 +94,7 @@ Scenario load(const YamlReader& r) {
   }
 
   std::map<std::string, std::uint32_t> pod_index;
-  const YAML::Node pods = r.required(root, "pods", "scenario file");
+  const YAML::Node pods = root["pods"] ? root["pods"] : YAML::Node(YAML::NodeType::Sequence);
   r.expect_sequence(pods, "pods");
   for (const YAML::Node& p : pods) {
     r.check_keys(p, {"name", "node", "workers", "serviceTime"}, "pod");

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "eksim/aws/network_model.hpp"
+#include "eksim/scenario/cluster.hpp"
 #include "eksim/sim/time.hpp"
 
 namespace eksim::scenario {
@@ -55,6 +57,8 @@ struct Scenario {
   std::string name;
   std::uint64_t seed = 1;
   sim::Time duration = sim::Time::s(10);
+  aws::NetworkModel network;
+  std::vector<Cluster> clusters;
   HopLatencies hops;
   std::vector<Node> nodes;
   std::vector<Pod> pods;

@@ -1,0 +1,395 @@
+#include "manifest_builder.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <optional>
+
+#include "api_kinds.hpp"
+#include "object_readers.hpp"
+
+namespace eksim::k8s::detail {
+namespace {
+
+// Real manifests never nest Lists; the bound stops aliases from making a
+// small input expand without end.
+constexpr int kMaxListDepth = 4;
+// More objects than any cluster a scenario describes; reached only by inputs
+// built to expand (YAML aliases repeated inside Lists).
+constexpr std::size_t kMaxObjects = 200000;
+constexpr std::int32_t kInt32Max = std::numeric_limits<std::int32_t>::max();
+
+std::string base_name(const std::string& path) {
+  const std::size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+std::optional<WorkloadKind> workload_kind(std::string_view kind) {
+  for (const WorkloadKind k : {WorkloadKind::Deployment, WorkloadKind::StatefulSet, WorkloadKind::DaemonSet,
+                               WorkloadKind::ReplicaSet, WorkloadKind::Job, WorkloadKind::CronJob, WorkloadKind::Pod}) {
+    if (to_string(k) == kind) return k;
+  }
+  return std::nullopt;
+}
+
+std::string object_key(std::string_view kind, std::string_view namespace_name, std::string_view name) {
+  std::string key(kind);
+  key += '\n';
+  key.append(namespace_name);
+  key += '\n';
+  key.append(name);
+  return key;
+}
+
+}  // namespace
+
+void ManifestBuilder::add_text(const std::string& text, const std::string& file) {
+  set_.files.push_back(file);
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(text);
+  } catch (const YAML::Exception& e) {
+    // ParserException, and DeepRecursion for pathological nesting.
+    throw LoadError(SourceLocation{file, e.mark.line + 1, e.mark.column + 1}, "invalid YAML: " + e.msg);
+  }
+  Reader r(file, &set_.warnings);
+  const std::string name = base_name(file);
+  const bool kustomization = name == "kustomization.yaml" || name == "kustomization.yml" || name == "Kustomization";
+  for (const YAML::Node& doc : documents) {
+    if (doc.IsNull()) continue;  // "---" with nothing, or only comments
+    const Field field{YAML::Node(), doc, ""};
+    r.set_object("");
+    if (!doc.IsMap()) {
+      r.fail(field, "expected a Kubernetes object (a mapping with apiVersion and kind), got " +
+                        std::string(doc.IsSequence() ? "a list" : "a single value"));
+    }
+    // kustomize's own file, often kept beside the manifests it lists, has no
+    // apiVersion or kind in its short form.
+    if (kustomization && !MapView(r, field).get("kind")) {
+      skip("kustomize.config.k8s.io/v1beta1", "Kustomization", r.at(doc));
+      continue;
+    }
+    add_object(r, field, 0, "", "");
+  }
+}
+
+void ManifestBuilder::skip(const std::string& api_version, const std::string& kind, const SourceLocation& where) {
+  for (SkippedKind& s : set_.skipped) {
+    if (s.api_version == api_version && s.kind == kind) {
+      ++s.count;
+      return;
+    }
+  }
+  set_.skipped.push_back(SkippedKind{api_version, kind, 1, where});
+}
+
+std::uint32_t ManifestBuilder::ensure_namespace(const std::string& name, const SourceLocation& where) {
+  if (const auto it = namespace_index_.find(name); it != namespace_index_.end()) return it->second;
+  Namespace ns;
+  ns.name = name;
+  ns.labels.emplace(std::string(kNamespaceNameLabel), name);
+  ns.where = where;
+  const auto index = static_cast<std::uint32_t>(set_.namespaces.size());
+  set_.namespaces.push_back(std::move(ns));
+  namespace_index_.emplace(name, index);
+  return index;
+}
+
+void ManifestBuilder::check_unique(const Reader& r, const std::string& kind, const std::string& namespace_name,
+                                   const std::string& name, const SourceLocation& where) {
+  const auto [it, inserted] = defined_at_.emplace(object_key(kind, namespace_name, name), where);
+  if (!inserted) r.fail_at(where, "", "defined twice; first at " + it->second.str());
+}
+
+void ManifestBuilder::add_object(Reader& r, const Field& field, int list_depth, const std::string& list_api_version,
+                                 const std::string& list_item_kind) {
+  r.set_object("");
+  if (++objects_ > kMaxObjects) r.fail(field, "more than 200000 objects; refusing to expand further");
+  if (field.value.IsNull()) r.fail(field, "expected a Kubernetes object, got nothing");
+  const MapView object(r, field);
+  const SourceLocation where = r.at(field.value);
+
+  std::string kind = list_item_kind;
+  std::optional<Field> kind_field = object.get("kind");
+  if (kind_field) kind = read_string(r, *kind_field);
+  std::string api_version = list_api_version;
+  std::optional<Field> api_field = object.get("apiVersion");
+  if (api_field) api_version = read_string(r, *api_field);
+  if (kind.empty()) r.fail(kind_field ? *kind_field : object.self(), "missing required field 'kind'");
+  if (api_version.empty()) r.fail(api_field ? *api_field : object.self(), "missing required field 'apiVersion'");
+
+  // `kind: List` (kubectl get -o yaml) and typed lists such as DeploymentList
+  // (the API's own list responses, whose items may omit kind and apiVersion).
+  const bool typed_list = kind.size() > 4 && kind.ends_with("List") && object.has("items");
+  if (kind == "List" || typed_list) {
+    if (list_depth >= kMaxListDepth) r.fail(field, "Lists nested more than 4 deep");
+    const std::string item_kind = kind == "List" ? std::string() : kind.substr(0, kind.size() - 4);
+    const std::string item_api = kind == "List" ? std::string() : api_version;
+    if (const auto items = object.get("items")) {
+      for (const Field& item : read_list(r, *items)) {
+        add_object(r, Field{item.key, item.value, ""}, list_depth + 1, item_api, item_kind);
+      }
+    }
+    return;
+  }
+
+  const Field api_at = api_field ? *api_field : object.self();
+  const Field kind_at = kind_field ? *kind_field : object.self();
+  const auto modelled = classify_kind(r, api_at, api_version, kind_at, kind);
+  if (!modelled) {
+    skip(api_version, kind, where);
+    return;
+  }
+
+  switch (*modelled) {
+    case ModelledKind::Namespace: {
+      const ObjectMeta meta = read_metadata(r, object, kind, NameRule::Dns1123Label, false);
+      check_unique(r, kind, "", meta.name, where);
+      const std::uint32_t index = ensure_namespace(meta.name, where);
+      Namespace& ns = set_.namespaces[index];
+      ns.labels = meta.labels;
+      const auto written = ns.labels.find(kNamespaceNameLabel);
+      if (written != ns.labels.end() && written->second != meta.name) {
+        r.warn_at(where, "metadata.labels",
+                  std::string(kNamespaceNameLabel) + " is always the namespace's name; '" + written->second +
+                      "' is replaced by '" + meta.name + "'");
+      }
+      ns.labels.insert_or_assign(std::string(kNamespaceNameLabel), meta.name);
+      ns.declared = true;
+      ns.where = where;
+      break;
+    }
+    case ModelledKind::Pod:
+    case ModelledKind::Deployment:
+    case ModelledKind::StatefulSet:
+    case ModelledKind::DaemonSet:
+    case ModelledKind::ReplicaSet:
+    case ModelledKind::Job:
+    case ModelledKind::CronJob: {
+      const WorkloadKind wk = *workload_kind(kind);
+      const ObjectMeta meta = read_metadata(r, object, kind, NameRule::Dns1123Subdomain, true);
+      check_unique(r, kind, meta.namespace_name, meta.name, where);
+      Pending p;
+      p.workload = read_workload(r, object, wk, meta);
+      p.workload.api_version = api_version;
+      p.workload.namespace_index = ensure_namespace(meta.namespace_name, where);
+      p.is_pod = wk == WorkloadKind::Pod;
+      p.owner_references = meta.owner_references;
+      pending_.push_back(std::move(p));
+      break;
+    }
+    case ModelledKind::Service: {
+      const ObjectMeta meta = read_metadata(r, object, kind, NameRule::Dns1035Label, true);
+      check_unique(r, kind, meta.namespace_name, meta.name, where);
+      Service svc = read_service(r, object, meta);
+      svc.id = meta.namespace_name + "/" + meta.name;
+      svc.namespace_index = ensure_namespace(meta.namespace_name, where);
+      set_.services.push_back(std::move(svc));
+      break;
+    }
+    case ModelledKind::NetworkPolicy: {
+      const ObjectMeta meta = read_metadata(r, object, kind, NameRule::Dns1123Subdomain, true);
+      check_unique(r, kind, meta.namespace_name, meta.name, where);
+      NetworkPolicy np = read_network_policy(r, object, meta);
+      np.id = meta.namespace_name + "/" + meta.name;
+      np.namespace_index = ensure_namespace(meta.namespace_name, where);
+      set_.network_policies.push_back(std::move(np));
+      break;
+    }
+    case ModelledKind::AdminNetworkPolicy: {
+      const ObjectMeta meta = read_metadata(r, object, kind, NameRule::Dns1123Subdomain, false);
+      check_unique(r, kind, "", meta.name, where);
+      set_.admin_network_policies.push_back(read_admin_network_policy(r, object, meta));
+      break;
+    }
+    case ModelledKind::BaselineAdminNetworkPolicy: {
+      const ObjectMeta meta = read_metadata(r, object, kind, NameRule::Dns1123Subdomain, false);
+      check_unique(r, kind, "", meta.name, where);
+      set_.baseline_admin_network_policy = read_baseline_admin_network_policy(r, object, meta);
+      break;
+    }
+  }
+}
+
+void ManifestBuilder::group_workloads() {
+  const std::size_t n = pending_.size();
+  std::map<std::string, std::size_t, std::less<>> by_key;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Workload& w = pending_[i].workload;
+    by_key.emplace(object_key(w.kind_name, w.namespace_name, w.name), i);
+  }
+
+  // The reference an object is grouped by: its controller, else (hand-written
+  // manifests often leave `controller` out) its first reference to a workload
+  // kind. A Node "owns" static pods' mirrors but does not template them, so
+  // such pods stay bare.
+  const auto grouping_reference = [&](const Pending& p) -> std::optional<OwnerReference> {
+    std::optional<OwnerReference> chosen;
+    for (const OwnerReference& o : p.owner_references) {
+      if (o.controller) {
+        chosen = o;
+        break;
+      }
+    }
+    if (!chosen) {
+      for (const OwnerReference& o : p.owner_references) {
+        if (workload_kind(o.kind)) {
+          chosen = o;
+          break;
+        }
+      }
+    }
+    if (chosen && chosen->kind == "Node") return std::nullopt;
+    return chosen;
+  };
+
+  // Each object's root: the imported object at the top of its owner chain, or
+  // the first owner that was not imported (then `child` is the object that names it).
+  struct Root {
+    bool resolved = false;
+    bool in_set = false;
+    std::size_t index = 0;  // in_set: the root object
+    std::string key;        // !in_set: the missing owner
+    OwnerReference owner;
+    std::size_t child = 0;  // !in_set: the imported object naming the owner
+  };
+  std::vector<Root> roots(n);
+  std::vector<std::optional<OwnerReference>> references(n);
+  for (std::size_t i = 0; i < n; ++i) references[i] = grouping_reference(pending_[i]);
+
+  std::vector<char> on_path(n, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (roots[i].resolved) continue;
+    std::vector<std::size_t> path;
+    std::size_t cur = i;
+    Root found;
+    while (true) {
+      if (roots[cur].resolved) {
+        found = roots[cur];
+        break;
+      }
+      if (on_path[cur] != 0) {
+        const Workload& w = pending_[i].workload;
+        throw LoadError(w.where, w.kind_name + " '" + w.namespace_name + "/" + w.name +
+                                     "': metadata.ownerReferences form a cycle");
+      }
+      on_path[cur] = 1;
+      path.push_back(cur);
+      const auto& ref = references[cur];
+      if (!ref) {
+        found = Root{true, true, cur, {}, {}, 0};
+        break;
+      }
+      const std::string key = object_key(ref->kind, pending_[cur].workload.namespace_name, ref->name);
+      const auto it = by_key.find(key);
+      if (it == by_key.end()) {
+        found = Root{true, false, 0, key, *ref, cur};
+        break;
+      }
+      cur = it->second;
+    }
+    for (const std::size_t p : path) {
+      roots[p] = found;
+      on_path[p] = 0;
+    }
+  }
+
+  // Workloads in order of their roots' (or for missing owners, their first
+  // child's) position in import order.
+  std::vector<std::uint32_t> workload_of_root(n, 0);
+  std::map<std::string, std::uint32_t, std::less<>> synthesized;
+  std::map<std::string, std::vector<std::size_t>, std::less<>> direct_children;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Root& root = roots[i];
+    if (root.in_set) {
+      if (root.index != i) continue;
+      Workload w = pending_[i].workload;
+      w.id = workload_id(w.namespace_name, w.name, w.kind_name);
+      w.members.clear();
+      w.pods.clear();
+      workload_of_root[i] = static_cast<std::uint32_t>(set_.workloads.size());
+      set_.workloads.push_back(std::move(w));
+      continue;
+    }
+    auto& children = direct_children[root.key];
+    if (std::find(children.begin(), children.end(), root.child) == children.end()) children.push_back(root.child);
+    if (synthesized.count(root.key) != 0) continue;
+    const Workload& child = pending_[root.child].workload;
+    Workload w;
+    const auto kind = workload_kind(root.owner.kind);
+    w.kind = kind.value_or(WorkloadKind::Other);
+    w.kind_name = root.owner.kind;
+    w.api_version = root.owner.api_version;
+    w.namespace_name = child.namespace_name;
+    w.namespace_index = child.namespace_index;
+    w.name = root.owner.name;
+    w.id = workload_id(w.namespace_name, w.name, w.kind_name);
+    w.synthesized = true;
+    w.where = child.where;
+    synthesized.emplace(root.key, static_cast<std::uint32_t>(set_.workloads.size()));
+    set_.workloads.push_back(std::move(w));
+  }
+
+  // A missing owner runs what its imported direct children run: the sum of
+  // their replicas (one per pod), with the template of the largest child (the
+  // current ReplicaSet of a Deployment rather than an old, scaled-down one).
+  for (const auto& [key, children] : direct_children) {
+    Workload& w = set_.workloads[synthesized.at(key)];
+    std::int32_t total = 0;
+    std::size_t best = children.front();
+    for (const std::size_t c : children) {
+      const Pending& p = pending_[c];
+      const std::int32_t replicas = p.is_pod ? 1 : p.workload.replicas;
+      total = total > kInt32Max - replicas ? kInt32Max : total + replicas;
+      const std::int32_t best_replicas = pending_[best].is_pod ? 1 : pending_[best].workload.replicas;
+      if (replicas > best_replicas) best = c;
+    }
+    const Workload& model = pending_[best].workload;
+    w.pod = model.pod;
+    w.selector = model.selector;
+    w.job = model.job;
+    w.schedule = model.schedule;
+    w.service_name = model.service_name;
+    w.per_node = model.per_node;
+    w.replicas = w.per_node ? 1 : total;
+  }
+
+  for (std::size_t i = 0; i < n; ++i) {
+    const Root& root = roots[i];
+    const std::uint32_t wi = root.in_set ? workload_of_root[root.index] : synthesized.at(root.key);
+    Workload& w = set_.workloads[wi];
+    const Pending& p = pending_[i];
+    if (p.is_pod) {
+      Pod pod;
+      pod.namespace_name = p.workload.namespace_name;
+      pod.namespace_index = p.workload.namespace_index;
+      pod.name = p.workload.name;
+      pod.id = pod.namespace_name + "/" + pod.name;
+      pod.spec = p.workload.pod;
+      pod.owner = references[i];
+      pod.workload = wi;
+      pod.where = p.workload.where;
+      w.pods.push_back(static_cast<std::uint32_t>(set_.pods.size()));
+      set_.pods.push_back(std::move(pod));
+    } else if (!(root.in_set && root.index == i)) {
+      w.members.push_back(WorkloadMember{p.workload.kind_name, p.workload.name, p.workload.where});
+    }
+  }
+}
+
+ManifestSet ManifestBuilder::finish() {
+  group_workloads();
+  for (Service& svc : set_.services) {
+    if (!svc.has_selector() || svc.type == ServiceType::ExternalName) continue;
+    for (std::size_t i = 0; i < set_.workloads.size(); ++i) {
+      const Workload& w = set_.workloads[i];
+      if (w.namespace_index != svc.namespace_index) continue;
+      if (LabelSelector::from_labels(svc.selector).matches(w.pod.labels)) {
+        svc.backends.push_back(static_cast<std::uint32_t>(i));
+      }
+    }
+  }
+  return std::move(set_);
+}
+
+}  // namespace eksim::k8s::detail
