@@ -44,7 +44,9 @@ std::string format_of(const ParsedArgs& a, const std::vector<std::string>& forma
   const std::string f = a.get("format").value_or("text");
   if (std::find(formats.begin(), formats.end(), f) == formats.end()) {
     std::string expected;
-    for (const auto& x : formats) expected += (expected.empty() ? "" : ", ") + x;
+    for (std::size_t i = 0; i < formats.size(); ++i) {
+      expected += (i == 0 ? "" : i + 1 == formats.size() ? " or " : ", ") + formats[i];
+    }
     throw UsageError("unknown format '" + f + "'" + eksim::util::did_you_mean(f, formats) + " (expected " +
                      expected + ")");
   }
