@@ -12,6 +12,7 @@
 #include "eksim/topology/topology.hpp"
 #include "eksim/report/output_file.hpp"
 #include "eksim/report/run_report.hpp"
+#include "eksim/report/scenario_summary.hpp"
 #include "eksim/scenario/load_error.hpp"
 #include "eksim/scenario/scenario.hpp"
 #include "eksim/traffic/run.hpp"
@@ -114,11 +115,9 @@ int cmd_validate(const ParsedArgs& a) {
   if (format == "dot") {
     text = eksim::topology::Topology(s).dot();
   } else if (format == "json") {
-    text = "{\"file\": \"" + path + "\", \"valid\": true, \"nodes\": " + std::to_string(s.nodes.size()) +
-           ", \"pods\": " + std::to_string(s.pods.size()) + ", \"flows\": " + std::to_string(s.flows.size()) + "}\n";
+    text = eksim::report::summary_json(s);
   } else {
-    text = path + ": valid (" + std::to_string(s.nodes.size()) + " nodes, " + std::to_string(s.pods.size()) +
-           " pods, " + std::to_string(s.flows.size()) + " flows)\n";
+    text = eksim::report::summary_text(s);
   }
   emit(a, text);
   return kOk;

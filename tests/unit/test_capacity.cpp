@@ -31,9 +31,9 @@ capacity::CapacityInput two_nodes(const char* cidr, aws::IpMode mode, int node_c
   c.node_groups.push_back({"general", m5_large(), node_count, {0}, std::nullopt, true});
   in.clusters.push_back(c);
   // The two host-network DaemonSets of every EKS node: a pod slot, no address.
-  in.workloads.push_back({0, "kube-system/aws-node", "DaemonSet", 0, true, true});
-  in.workloads.push_back({0, "kube-system/kube-proxy", "DaemonSet", 0, true, true});
-  in.workloads.push_back({0, "web/api", "Deployment", replicas, false, false});
+  in.workloads.push_back({0, "kube-system/aws-node", "DaemonSet", 0, true, true, -1});
+  in.workloads.push_back({0, "kube-system/kube-proxy", "DaemonSet", 0, true, true, -1});
+  in.workloads.push_back({0, "web/api", "Deployment", replicas, false, false, 0});
   return in;
 }
 
@@ -125,7 +125,7 @@ TEST_CASE("custom networking takes pod addresses from the ENIConfig subnet", "[c
   c.eni_configs["use1-az1"] = 1;
   c.node_groups.push_back({"general", m5_large(), 1, {0}, std::nullopt, true});
   in.clusters.push_back(c);
-  in.workloads.push_back({0, "web/api", "Deployment", 12, false, false});
+  in.workloads.push_back({0, "web/api", "Deployment", 12, false, false, 0});
   const auto r = capacity::plan_capacity(in, {false, 0});
   CHECK(r.node_groups.at(0).max_pods.kubelet_max_pods == 20);
   CHECK(r.pending.empty());

@@ -55,7 +55,7 @@ LoadError load_error(const std::string& text) {
     return e;
   }
   FAIL("the document loaded without an error");
-  throw;  // not reached: FAIL throws
+  return LoadError(eksim::scenario::SourceLocation{}, "not reached: FAIL stops the test");
 }
 
 // Two application VPCs in us-east-1 (east with a 100.64.0.0/16 pod block for
@@ -481,8 +481,9 @@ TEST_CASE("protocols and port ranges parse as the EC2 API takes them", "[network
     CHECK_FALSE(parse_ip_protocol(bad, &error));
   }
   CHECK_FALSE(parse_ip_protocol("upd", &error));
-  CHECK(error == "unknown protocol 'upd' (did you mean 'udp'?); expected tcp, udp, icmp, all (or -1), or a protocol "
-                 "number 0-255");
+  CHECK(error ==
+        "unknown protocol 'upd' (did you mean 'udp'?); expected tcp, udp, icmp, all (or -1), or a protocol "
+        "number 0-255");
 
   CHECK(*parse_port_range("443") == eksim::aws::PortRange{443, 443});
   CHECK(*parse_port_range("0-65535") == eksim::aws::PortRange{0, 65535});
@@ -518,8 +519,7 @@ vpcs:
       - {name: east-a, az: use1-az1, cidr: 10.0.0.0/20}
       - {name: east-b, az: use1-az2, cidr: 10.0.8.0/24}
 )",
-     "net.yaml:8:44",
-     "subnet 'east-b': 10.0.8.0/24 overlaps subnet 'east-a' (10.0.0.0/20, at net.yaml:7:9)"},
+     "net.yaml:8:44", "subnet 'east-b': 10.0.8.0/24 overlaps subnet 'east-a' (10.0.0.0/20, at net.yaml:7:9)"},
     {"subnet outside the VPC",
      R"(regions:
   us-east-1: {azs: [use1-az1, use1-az2]}
@@ -530,8 +530,7 @@ vpcs:
       - {name: east-a, az: use1-az1, cidr: 10.0.0.0/20}
       - {name: east-b, az: use1-az2, cidr: 10.1.0.0/24}
 )",
-     "net.yaml:8:44",
-     "subnet 'east-b': 10.1.0.0/24 is not inside any block of VPC 'east' (10.0.0.0/16)"},
+     "net.yaml:8:44", "subnet 'east-b': 10.1.0.0/24 is not inside any block of VPC 'east' (10.0.0.0/16)"},
     {"/29 subnet",
      R"(regions:
   us-east-1: {azs: [use1-az1, use1-az2]}
@@ -543,7 +542,8 @@ vpcs:
       - {name: east-b, az: use1-az2, cidr: 10.0.16.0/29}
 )",
      "net.yaml:8:44",
-     "subnet 'east-b': 10.0.16.0/29 is a /29; AWS subnet blocks must be between /16 (65,536 addresses) and /28 (16 addresses)"},
+     "subnet 'east-b': 10.0.16.0/29 is a /29; AWS subnet blocks must be between /16 (65,536 addresses) and /28 (16 "
+     "addresses)"},
     {"subnet CIDR with host bits",
      R"(regions:
   us-east-1: {azs: [use1-az1, use1-az2]}
@@ -554,8 +554,7 @@ vpcs:
       - {name: east-a, az: use1-az1, cidr: 10.0.0.0/20}
       - {name: east-b, az: use1-az2, cidr: 10.0.16.1/20}
 )",
-     "net.yaml:8:44",
-     "subnet 'east-b': 10.0.16.1/20 has host bits set; did you mean 10.0.16.0/20?"},
+     "net.yaml:8:44", "subnet 'east-b': 10.0.16.1/20 has host bits set; did you mean 10.0.16.0/20?"},
     {"unknown key in a subnet",
      R"(regions:
   us-east-1: {azs: [use1-az1, use1-az2]}
@@ -566,8 +565,7 @@ vpcs:
       - {name: east-a, az: use1-az1, cidr: 10.0.0.0/20}
       - {name: east-b, azz: use1-az2, cidr: 10.0.16.0/20}
 )",
-     "net.yaml:8:24",
-     "subnet 'east-b': unknown key 'azz' (did you mean 'az'?)"},
+     "net.yaml:8:24", "subnet 'east-b': unknown key 'azz' (did you mean 'az'?)"},
     {"duplicate subnet name",
      R"(regions:
   us-east-1: {azs: [use1-az1, use1-az2]}
@@ -578,8 +576,7 @@ vpcs:
       - {name: east-a, az: use1-az1, cidr: 10.0.0.0/20}
       - {name: east-a, az: use1-az2, cidr: 10.0.16.0/20}
 )",
-     "net.yaml:8:16",
-     "subnet 'east-a' is defined twice (first at net.yaml:7:16)"},
+     "net.yaml:8:16", "subnet 'east-a' is defined twice (first at net.yaml:7:16)"},
     {"unknown Availability Zone",
      R"(regions:
   us-east-1: {azs: [use1-az1, use1-az2]}
@@ -591,7 +588,8 @@ vpcs:
       - {name: east-b, az: use1-az3, cidr: 10.0.16.0/20}
 )",
      "net.yaml:8:28",
-     "subnet 'east-b': unknown Availability Zone 'use1-az3' (did you mean 'use1-az1'?); region 'us-east-1' declares use1-az1, use1-az2"},
+     "subnet 'east-b': unknown Availability Zone 'use1-az3' (did you mean 'use1-az1'?); region 'us-east-1' declares "
+     "use1-az1, use1-az2"},
     {"AZ of another region",
      R"(regions:
   us-east-1: {azs: [use1-az1, use1-az2]}
@@ -613,8 +611,7 @@ vpcs:
   - name: east
     cidrs: [10.0.0.0/16]
 )",
-     "net.yaml:5:5",
-     "VPC 'east': give its region; the scenario declares several (us-east-1, us-west-2)"},
+     "net.yaml:5:5", "VPC 'east': give its region; the scenario declares several (us-east-1, us-west-2)"},
     {"VPC block larger than /16",
      R"(regions:
   us-east-1: {azs: [use1-az1, use1-az2]}
@@ -636,7 +633,9 @@ vpcs:
       - {name: east-a, az: use1-az1, cidr: 10.0.0.0/20}
 )",
      "net.yaml:5:26",
-     "VPC 'east': secondary block 192.168.0.0/16 cannot be added to a VPC whose primary block 10.0.0.0/16 is in a different RFC 1918 range; secondary blocks may come from the primary's own RFC 1918 range, 100.64.0.0/10, 198.19.0.0/16 or publicly routable space"},
+     "VPC 'east': secondary block 192.168.0.0/16 cannot be added to a VPC whose primary block 10.0.0.0/16 is in a "
+     "different RFC 1918 range; secondary blocks may come from the primary's own RFC 1918 range, 100.64.0.0/10, "
+     "198.19.0.0/16 or publicly routable space"},
     {"overlapping secondary block",
      R"(regions:
   us-east-1: {azs: [use1-az1, use1-az2]}
@@ -646,8 +645,7 @@ vpcs:
     subnets:
       - {name: east-a, az: use1-az1, cidr: 10.0.0.0/20}
 )",
-     "net.yaml:5:41",
-     "VPC 'east': block 10.0.128.0/17 overlaps the VPC's block 10.0.0.0/16 (at net.yaml:5:13)"},
+     "net.yaml:5:41", "VPC 'east': block 10.0.128.0/17 overlaps the VPC's block 10.0.0.0/16 (at net.yaml:5:13)"},
     {"link-local VPC block",
      R"(regions:
   us-east-1: {azs: [use1-az1, use1-az2]}
@@ -668,8 +666,7 @@ vpcs:
     subnet:
       - {name: east-a, az: use1-az1, cidr: 10.0.0.0/20}
 )",
-     "net.yaml:6:5",
-     "VPC 'east': unknown key 'subnet' (did you mean 'subnets'?)"},
+     "net.yaml:6:5", "VPC 'east': unknown key 'subnet' (did you mean 'subnets'?)"},
     {"dangling NAT gateway route target",
      R"(regions:
   us-east-1: {azs: [use1-az1, use1-az2]}
@@ -686,8 +683,7 @@ vpcs:
         routes:
           - {destination: 0.0.0.0/0, natGateway: nat-aa}
 )",
-     "net.yaml:14:50",
-     "route table 'private' (VPC 'east'): unknown NAT gateway 'nat-aa' (did you mean 'nat-a'?)"},
+     "net.yaml:14:50", "route table 'private' (VPC 'east'): unknown NAT gateway 'nat-aa' (did you mean 'nat-a'?)"},
     {"two routes to one destination",
      R"(regions:
   us-east-1: {azs: [use1-az1, use1-az2]}
@@ -706,7 +702,8 @@ vpcs:
           - {destination: 0.0.0.0/0, natGateway: nat-a}
 )",
      "net.yaml:15:27",
-     "route table 'public' (VPC 'east'): destination 0.0.0.0/0 appears twice (first at net.yaml:14:27); a route table holds one route per destination"},
+     "route table 'public' (VPC 'east'): destination 0.0.0.0/0 appears twice (first at net.yaml:14:27); a route table "
+     "holds one route per destination"},
     {"route with two targets",
      R"(regions:
   us-east-1: {azs: [use1-az1, use1-az2]}
@@ -724,7 +721,8 @@ vpcs:
           - {destination: 0.0.0.0/0, internetGateway: east-igw, natGateway: nat-a}
 )",
      "net.yaml:14:77",
-     "route table 'public' (VPC 'east'): both internetGateway and natGateway are given; a route's target takes exactly one"},
+     "route table 'public' (VPC 'east'): both internetGateway and natGateway are given; a route's target takes exactly "
+     "one"},
     {"route more specific than the local route",
      R"(regions:
   us-east-1: {azs: [use1-az1, use1-az2]}
@@ -742,7 +740,8 @@ vpcs:
           - {destination: 10.0.1.0/24, internetGateway: east-igw}
 )",
      "net.yaml:14:27",
-     "route table 'public' (VPC 'east'): destination 10.0.1.0/24 is inside the VPC block 10.0.0.0/16; a route more specific than the local route must match a whole subnet of the VPC and target a NAT gateway"},
+     "route table 'public' (VPC 'east'): destination 10.0.1.0/24 is inside the VPC block 10.0.0.0/16; a route more "
+     "specific than the local route must match a whole subnet of the VPC and target a NAT gateway"},
     {"subnet associated with two route tables",
      R"(regions:
   us-east-1: {azs: [use1-az1, use1-az2]}
@@ -756,7 +755,8 @@ vpcs:
       - {name: b, subnets: [east-a]}
 )",
      "net.yaml:10:29",
-     "route table 'b' (VPC 'east'): subnet 'east-a' is already associated with route table 'a' (at net.yaml:9:29); a subnet uses exactly one route table"},
+     "route table 'b' (VPC 'east'): subnet 'east-a' is already associated with route table 'a' (at net.yaml:9:29); a "
+     "subnet uses exactly one route table"},
     {"two main route tables",
      R"(regions:
   us-east-1: {azs: [use1-az1, use1-az2]}
@@ -783,7 +783,8 @@ vpcs:
       - {name: nat-a, subnet: east-a}
 )",
      "net.yaml:9:9",
-     "NAT gateway 'nat-a': a public NAT gateway needs an internet gateway in VPC 'east' (add internetGateway to the VPC, or set connectivity: private)"},
+     "NAT gateway 'nat-a': a public NAT gateway needs an internet gateway in VPC 'east' (add internetGateway to the "
+     "VPC, or set connectivity: private)"},
     {"peering VPCs with overlapping blocks",
      R"(regions:
   us-east-1: {azs: [use1-az1]}
@@ -794,7 +795,8 @@ peerings:
   - {name: east-west, requester: east, accepter: west}
 )",
      "net.yaml:7:50",
-     "peering 'east-west': VPC 'east' block 100.64.0.0/16 overlaps VPC 'west' block 100.64.0.0/18; AWS cannot peer VPCs whose CIDR blocks overlap, secondary blocks included"},
+     "peering 'east-west': VPC 'east' block 100.64.0.0/16 overlaps VPC 'west' block 100.64.0.0/18; AWS cannot peer "
+     "VPCs whose CIDR blocks overlap, secondary blocks included"},
     {"route to a peering of other VPCs",
      R"(regions:
   us-east-1: {azs: [use1-az1]}
@@ -811,8 +813,7 @@ vpcs:
 peerings:
   - {name: b-c, requester: b, accepter: c}
 )",
-     "net.yaml:10:49",
-     "route table 'to-b' (VPC 'a'): peering 'b-c' connects VPCs 'b' and 'c', not 'a'"},
+     "net.yaml:10:49", "route table 'to-b' (VPC 'a'): peering 'b-c' connects VPCs 'b' and 'c', not 'a'"},
     {"TGW attachment with two subnets in one AZ",
      R"(regions:
   us-east-1: {azs: [use1-az1, use1-az2]}
@@ -828,7 +829,8 @@ transitGateways:
       - {vpc: east, subnets: [east-a, east-a2]}
 )",
      "net.yaml:12:39",
-     "transit gateway 'core' attachment 'east': subnets 'east-a' and 'east-a2' are both in Availability Zone 'use1-az1'; an attachment takes at most one subnet per Availability Zone"},
+     "transit gateway 'core' attachment 'east': subnets 'east-a' and 'east-a2' are both in Availability Zone "
+     "'use1-az1'; an attachment takes at most one subnet per Availability Zone"},
     {"TGW attachment associated with two route tables",
      R"(regions:
   us-east-1: {azs: [use1-az1, use1-az2]}
@@ -846,7 +848,8 @@ transitGateways:
       - {name: two, associations: [east]}
 )",
      "net.yaml:14:36",
-     "transit gateway 'core' route table 'two': attachment 'east' is already associated with route table 'one' (at net.yaml:13:36); an attachment is associated with at most one route table"},
+     "transit gateway 'core' route table 'two': attachment 'east' is already associated with route table 'one' (at "
+     "net.yaml:13:36); an attachment is associated with at most one route table"},
     {"TGW attachment without subnets",
      R"(regions:
   us-east-1: {azs: [use1-az1, use1-az2]}
@@ -865,7 +868,8 @@ transitGateways:
   - {name: core, attachments: [{vpc: shared, subnets: []}]}
 )",
      "net.yaml:15:55",
-     "transit gateway 'core' attachment 'shared': subnets: list one subnet in each Availability Zone the attachment serves"},
+     "transit gateway 'core' attachment 'shared': subnets: list one subnet in each Availability Zone the attachment "
+     "serves"},
     {"route to a TGW the VPC is not attached to",
      R"(regions:
   us-east-1: {azs: [use1-az1, use1-az2]}
@@ -883,7 +887,8 @@ transitGateways:
   - {name: core}
 )",
      "net.yaml:12:56",
-     "route table 'private' (VPC 'east'): transit gateway 'core' has no attachment in VPC 'east'; attach the VPC before routing to it"},
+     "route table 'private' (VPC 'east'): transit gateway 'core' has no attachment in VPC 'east'; attach the VPC "
+     "before routing to it"},
     {"misspelled protocol",
      R"(regions:
   us-east-1: {azs: [use1-az1]}
@@ -896,7 +901,8 @@ vpcs:
           - {protocol: tpc, ports: 443, cidr: 10.0.0.0/8}
 )",
      "net.yaml:9:24",
-     "security group 'web' (VPC 'east') ingress rule: unknown protocol 'tpc' (did you mean 'tcp'?); expected tcp, udp, icmp, all (or -1), or a protocol number 0-255"},
+     "security group 'web' (VPC 'east') ingress rule: unknown protocol 'tpc' (did you mean 'tcp'?); expected tcp, udp, "
+     "icmp, all (or -1), or a protocol number 0-255"},
     {"reversed port range",
      R"(regions:
   us-east-1: {azs: [use1-az1]}
@@ -909,7 +915,8 @@ vpcs:
           - {protocol: tcp, ports: 443-80, cidr: 10.0.0.0/8}
 )",
      "net.yaml:9:36",
-     "security group 'web' (VPC 'east') ingress rule: port range '443-80' is reversed; the first port must not be above the last (did you mean 80-443?)"},
+     "security group 'web' (VPC 'east') ingress rule: port range '443-80' is reversed; the first port must not be "
+     "above the last (did you mean 80-443?)"},
     {"port above 65535",
      R"(regions:
   us-east-1: {azs: [use1-az1]}
@@ -921,8 +928,7 @@ vpcs:
         ingress:
           - {protocol: udp, ports: 70000, cidr: 10.0.0.0/8}
 )",
-     "net.yaml:9:36",
-     "security group 'web' (VPC 'east') ingress rule: port range '70000': port 70000 is above 65535"},
+     "net.yaml:9:36", "security group 'web' (VPC 'east') ingress rule: port range '70000': port 70000 is above 65535"},
     {"tcp rule without ports",
      R"(regions:
   us-east-1: {azs: [use1-az1]}
@@ -935,7 +941,8 @@ vpcs:
           - {protocol: tcp, cidr: 10.0.0.0/8}
 )",
      "net.yaml:9:13",
-     "security group 'web' (VPC 'east') ingress rule: tcp needs ports, e.g. ports: 443 or ports: 1024-65535 (0-65535 for all)"},
+     "security group 'web' (VPC 'east') ingress rule: tcp needs ports, e.g. ports: 443 or ports: 1024-65535 (0-65535 "
+     "for all)"},
     {"ports on an all-traffic rule",
      R"(regions:
   us-east-1: {azs: [use1-az1]}
@@ -948,7 +955,8 @@ vpcs:
           - {protocol: all, ports: 443, cidr: 10.0.0.0/8}
 )",
      "net.yaml:9:36",
-     "security group 'web' (VPC 'east') ingress rule: ports apply to tcp and udp only; protocol all covers the whole protocol"},
+     "security group 'web' (VPC 'east') ingress rule: ports apply to tcp and udp only; protocol all covers the whole "
+     "protocol"},
     {"dangling security-group reference",
      R"(regions:
   us-east-1: {azs: [use1-az1]}
@@ -961,7 +969,8 @@ vpcs:
           - {protocol: tcp, ports: 5432, securityGroup: wbe}
 )",
      "net.yaml:9:57",
-     "security group 'web' (VPC 'east') ingress rule: unknown security group 'wbe' in VPC 'east' (did you mean 'web'?)"},
+     "security group 'web' (VPC 'east') ingress rule: unknown security group 'wbe' in VPC 'east' (did you mean "
+     "'web'?)"},
     {"security-group reference to an unpeered VPC",
      R"(regions:
   us-east-1: {azs: [use1-az1]}
@@ -977,7 +986,8 @@ vpcs:
     securityGroups: [{name: db}]
 )",
      "net.yaml:9:57",
-     "security group 'web' (VPC 'east') ingress rule: security group 'west/db' is in VPC 'west', which is not peered with VPC 'east'; AWS resolves group references only within a VPC or across a VPC peering connection"},
+     "security group 'web' (VPC 'east') ingress rule: security group 'west/db' is in VPC 'west', which is not peered "
+     "with VPC 'east'; AWS resolves group references only within a VPC or across a VPC peering connection"},
     {"security-group reference across inter-Region peering",
      R"(regions:
   us-east-1: {azs: [use1-az1, use1-az2]}
@@ -993,7 +1003,9 @@ peerings:
   - {name: east-west, requester: east, accepter: west}
 )",
      "net.yaml:9:74",
-     "security group 'web' (VPC 'east') ingress rule: security group 'west/api' is across peering 'east-west', which joins regions 'us-east-1' and 'us-west-2'; AWS does not resolve group references across inter-Region peering (use a CIDR)"},
+     "security group 'web' (VPC 'east') ingress rule: security group 'west/api' is across peering 'east-west', which "
+     "joins regions 'us-east-1' and 'us-west-2'; AWS does not resolve group references across inter-Region peering "
+     "(use a CIDR)"},
     {"duplicate NACL rule number",
      R"(regions:
   us-east-1: {azs: [use1-az1]}
@@ -1007,7 +1019,8 @@ vpcs:
           - {rule: 100, protocol: tcp, ports: 80, cidr: 0.0.0.0/0, action: allow}
 )",
      "net.yaml:10:20",
-     "network ACL 'strict' (VPC 'east') ingress rule number 100 is used twice (first at net.yaml:9:20); rule numbers are unique per direction"},
+     "network ACL 'strict' (VPC 'east') ingress rule number 100 is used twice (first at net.yaml:9:20); rule numbers "
+     "are unique per direction"},
     {"NACL rule number above 32766",
      R"(regions:
   us-east-1: {azs: [use1-az1]}
@@ -1020,8 +1033,7 @@ vpcs:
           - {rule: 100, protocol: tcp, ports: 443, cidr: 0.0.0.0/0, action: allow}
           - {rule: 32767, protocol: all, cidr: 0.0.0.0/0, action: deny}
 )",
-     "net.yaml:10:20",
-     "network ACL 'strict' (VPC 'east') ingress rule number: 32767 is out of range [1, 32766]"},
+     "net.yaml:10:20", "network ACL 'strict' (VPC 'east') ingress rule number: 32767 is out of range [1, 32766]"},
     {"misspelled NACL action",
      R"(regions:
   us-east-1: {azs: [use1-az1]}
@@ -1035,7 +1047,8 @@ vpcs:
           - {rule: 110, protocol: udp, ports: 53, cidr: 0.0.0.0/0, action: alow}
 )",
      "net.yaml:10:76",
-     "network ACL 'strict' (VPC 'east') ingress rule 110: action must be allow or deny, not 'alow' (did you mean 'allow'?)"},
+     "network ACL 'strict' (VPC 'east') ingress rule 110: action must be allow or deny, not 'alow' (did you mean "
+     "'allow'?)"},
     {"ports on an ICMP entry",
      R"(regions:
   us-east-1: {azs: [use1-az1]}
@@ -1049,7 +1062,8 @@ vpcs:
           - {rule: 120, protocol: icmp, ports: 8, cidr: 0.0.0.0/0, action: allow}
 )",
      "net.yaml:10:48",
-     "network ACL 'strict' (VPC 'east') ingress rule 120: ports apply to tcp and udp only; protocol icmp takes icmpType and icmpCode"},
+     "network ACL 'strict' (VPC 'east') ingress rule 120: ports apply to tcp and udp only; protocol icmp takes "
+     "icmpType and icmpCode"},
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <vector>
 
 #include "eksim/util/closest_name.hpp"
 
@@ -50,6 +51,7 @@ std::optional<IpProtocol> parse_ip_protocol(std::string_view text, std::string* 
   }
   std::string shown(text.substr(0, 32));
   std::vector<std::string_view> names;
+  names.reserve(kNames.size());
   for (const NamedProtocol& p : kNames) names.push_back(p.name);
   std::string message = "unknown protocol '" + shown + "'" + util::did_you_mean(lower, names) +
                         "; expected tcp, udp, icmp, all (or -1), or a protocol number 0-255";

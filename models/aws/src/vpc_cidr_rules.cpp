@@ -63,12 +63,13 @@ std::string vpc_block_problem(const net::Cidr& cidr) {
 std::string secondary_block_problem(const net::Cidr& primary, const net::Cidr& secondary) {
   const Range p = range_of(primary);
   const Range s = range_of(secondary);
-  const std::string head = "secondary block " + secondary.to_string() + " cannot be added to a VPC whose primary block " +
-                           primary.to_string();
+  const std::string head = "secondary block " + secondary.to_string() +
+                           " cannot be added to a VPC whose primary block " + primary.to_string();
   if (is_rfc1918(p)) {
     if (is_rfc1918(s) && s != p) {
-      return head + " is in a different RFC 1918 range; secondary blocks may come from the primary's own RFC 1918 "
-                    "range, 100.64.0.0/10, 198.19.0.0/16 or publicly routable space";
+      return head +
+             " is in a different RFC 1918 range; secondary blocks may come from the primary's own RFC 1918 "
+             "range, 100.64.0.0/10, 198.19.0.0/16 or publicly routable space";
     }
     if (p == Range::rfc1918_172 && block(172, 31, 16).contains(secondary)) {
       return head + " is in 172.16.0.0/12: AWS reserves 172.31.0.0/16 (the default VPC's range) in that case";
@@ -76,8 +77,9 @@ std::string secondary_block_problem(const net::Cidr& primary, const net::Cidr& s
     return {};
   }
   if (is_rfc1918(s)) {
-    return head + " is not in an RFC 1918 range; such a VPC cannot add RFC 1918 blocks (use 100.64.0.0/10, "
-                  "198.19.0.0/16 or publicly routable space)";
+    return head +
+           " is not in an RFC 1918 range; such a VPC cannot add RFC 1918 blocks (use 100.64.0.0/10, "
+           "198.19.0.0/16 or publicly routable space)";
   }
   return {};
 }

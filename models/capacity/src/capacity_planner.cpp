@@ -77,20 +77,20 @@ class Planner {
         int replica = 0;
         for (std::uint32_t n = 0; n < nodes_.size(); ++n) {
           if (nodes_[n].cluster != wl.cluster) continue;
-          if (auto f = place_on(w, n)) pending.push_back({wl.name, replica, f->node, f->reason, f->detail});
+          if (auto f = place_on(w, n, replica)) pending.push_back({wl.name, replica, f->node, f->reason, f->detail});
           ++replica;
         }
         continue;
       }
       for (int replica = 0; replica < wl.replicas; ++replica) {
-        if (auto f = place(w)) pending.push_back({wl.name, replica, f->node, f->reason, f->detail});
+        if (auto f = place(w, replica)) pending.push_back({wl.name, replica, f->node, f->reason, f->detail});
       }
     }
     return pending;
   }
 
   // Places one more replica of workload `w` somewhere in its cluster.
-  std::optional<Failure> place(std::uint32_t w) {
+  std::optional<Failure> place(std::uint32_t w, int replica) {
     const WorkloadSpec& wl = in_.workloads[w];
     std::optional<std::uint32_t> best;
     // The default topology spread: the AZ with the fewest replicas of this
@@ -113,11 +113,11 @@ class Planner {
                          " Too many pods",
                      ""};
     }
-    return place_on(w, *best);
+    return place_on(w, *best, replica);
   }
 
   // Binds one pod of workload `w` to node `n` and gives it an address.
-  std::optional<Failure> place_on(std::uint32_t w, std::uint32_t n) {
+  std::optional<Failure> place_on(std::uint32_t w, std::uint32_t n, int replica) {
     Node& node = nodes_[n];
     const WorkloadSpec& wl = in_.workloads[w];
     if (node.pods >= node.kubelet_max_pods) {
@@ -128,10 +128,15 @@ class Planner {
     ++node.pods;
     ++spread_[w][n];
     ++spread_az_[w][node_az_[n]];
-    if (wl.host_network) return std::nullopt;
+    if (wl.host_network) {
+      placed_.push_back({w, replica, n, true});
+      return std::nullopt;
+    }
     ++node.ip_pods;
     grow_pool(node);
-    if (node.addresses >= node.ip_pods) return std::nullopt;
+    const bool has_address = node.addresses >= node.ip_pods;
+    placed_.push_back({w, replica, n, has_address});
+    if (has_address) return std::nullopt;
     // Bound to the node but without an address: ContainerCreating.
     return Failure{node.shortfall.value_or(PendingReason::eni_limit),
                    node.shortfall ? node.shortfall_detail
@@ -164,6 +169,7 @@ class Planner {
                            ipam.free_prefixes()});
     }
     r.pending = std::move(pending);
+    r.pods = placed_;
     return r;
   }
 
@@ -270,6 +276,7 @@ class Planner {
   std::vector<SubnetIpam> ipam_;
   std::vector<SubnetCounters> counters_;
   std::vector<Node> nodes_;
+  std::vector<PlacedPod> placed_;
   std::vector<std::vector<int>> spread_;     // [workload][node] replicas
   std::vector<std::uint32_t> node_az_;       // [node] dense AZ id
   std::vector<std::vector<int>> spread_az_;  // [workload][AZ] replicas
@@ -293,7 +300,7 @@ CapacityReport plan_capacity(const CapacityInput& input, const PlanOptions& opti
         h.runs_out = "search stopped at " + std::to_string(options.headroom_limit) + " more replicas";
         break;
       }
-      if (auto f = trial.place(w)) {
+      if (auto f = trial.place(w, wl.replicas + h.more)) {
         h.runs_out = std::string(to_string(f->reason)) + ": " + f->detail;
         break;
       }

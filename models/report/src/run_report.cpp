@@ -83,7 +83,8 @@ std::string run_json(const traffic::RunResult& r, const std::vector<traffic::Exp
       w.begin_inline_array().value(b.lower).value(b.upper).value(b.count).end_array();
     }
     w.end_array();
-    w.key("network_one_way_ns").value(f.network_one_way.count());
+    w.key("source_pods").value(static_cast<std::uint64_t>(f.source_pods));
+    w.key("destination_pods").value(static_cast<std::uint64_t>(f.destination_pods));
     w.key("waited").value(f.waited);
     w.key("mean_queue_wait_ns").value(f.mean_queue_wait.count());
     w.end_object();

@@ -1,11 +1,15 @@
 #include "eksim/report/table.hpp"
 
 #include <algorithm>
+#include <string>
 
 namespace eksim::report {
 namespace {
+// Numbers, possibly with a unit ("402.9", "4.276ms", "-3"), but not
+// addresses or ranges ("10.0.0.0/20", "1.2.3.4").
 bool numeric(const std::string& s) {
-  return !s.empty() && ((s[0] >= '0' && s[0] <= '9') || s[0] == '-' || s[0] == '.');
+  if (s.empty() || !((s[0] >= '0' && s[0] <= '9') || s[0] == '-' || s[0] == '.')) return false;
+  return s.find_first_of("/ ") == std::string::npos && std::count(s.begin(), s.end(), '.') <= 1;
 }
 }  // namespace
 

@@ -1,5 +1,6 @@
 #include <set>
 
+#include "eksim/k8s/manifest_loader.hpp"
 #include "eksim/scenario/cluster.hpp"
 #include "eksim/util/closest_name.hpp"
 
@@ -148,6 +149,10 @@ std::vector<Cluster> load_clusters(const YamlReader& r, const YAML::Node& cluste
         if (!std::filesystem::exists(p, ec)) r.fail(m, where + ": manifest path '" + p.string() + "' does not exist");
         cluster.manifests.push_back(p);
       }
+      std::vector<std::string> paths;
+      for (const auto& p : cluster.manifests) paths.push_back(p.string());
+      // Errors inside a manifest name the manifest's own file and line.
+      cluster.objects = k8s::load_manifests(paths);
     }
     out.push_back(std::move(cluster));
   }

@@ -189,8 +189,9 @@ class NetworkLoader {
     if (const YAML::Node n = map["region"]) return regions_.resolve(r_, n, context);
     if (m_.regions.size() == 1) return 0;
     if (m_.regions.empty()) {
-      r_.fail(map, context + ": no region is declared; add one with its Availability Zones, e.g. "
-                             "regions: {us-east-1: {azs: [use1-az1, use1-az2]}}");
+      r_.fail(map, context +
+                       ": no region is declared; add one with its Availability Zones, e.g. "
+                       "regions: {us-east-1: {azs: [use1-az1, use1-az2]}}");
     }
     r_.fail(map, context + ": give its region; the scenario declares several (" + join_names(regions_.names()) + ")");
   }
@@ -202,8 +203,8 @@ class NetworkLoader {
     if (!found) {
       std::vector<std::string> own;
       for (const EntityIndex s : m_.vpcs[vpc].subnets) own.push_back(m_.subnets[s].name);
-      r_.fail(node, context + ": unknown subnet " + q(name) +
-                        util::did_you_mean(name, own.empty() ? subnets_.names() : own));
+      r_.fail(node,
+              context + ": unknown subnet " + q(name) + util::did_you_mean(name, own.empty() ? subnets_.names() : own));
     }
     if (m_.subnets[*found].vpc != vpc) {
       r_.fail(node, context + ": subnet " + q(name) + " is in VPC " + q(m_.vpcs[m_.subnets[*found].vpc].name) +
@@ -230,7 +231,8 @@ class NetworkLoader {
       if (!ports) {
         r_.fail(map, context + ": " + name + " needs ports, e.g. ports: 443 or ports: 1024-65535 (0-65535 for all)");
       }
-      if (!ports.IsScalar()) r_.fail(ports, context + ": ports: expected a port such as 443 or a range such as 1024-65535");
+      if (!ports.IsScalar())
+        r_.fail(ports, context + ": ports: expected a port such as 443 or a range such as 1024-65535");
       const auto range = aws::parse_port_range(ports.Scalar(), &error);
       if (!range) r_.fail(ports, context + ": " + error);
       match.ports = *range;
@@ -329,7 +331,8 @@ class NetworkLoader {
       for (const YAML::Node& c : cidrs) {
         const net::Cidr block = cidr(c, context);
         const auto [it, fresh] = seen.try_emplace(block, where(c));
-        if (!fresh) r_.fail(c, context + ": entry " + block.to_string() + " is listed twice (first at " + it->second + ")");
+        if (!fresh)
+          r_.fail(c, context + ": entry " + block.to_string() + " is listed twice (first at " + it->second + ")");
         list.cidrs.push_back(block);
       }
       m_.prefix_lists.push_back(std::move(list));
@@ -369,8 +372,8 @@ class NetworkLoader {
       }
       for (std::size_t j = 0; j < vpc.cidrs.size(); ++j) {
         if (vpc.cidrs[j].overlaps(block)) {
-          r_.fail(c, context + ": block " + block.to_string() + " overlaps the VPC's block " + vpc.cidrs[j].to_string() +
-                         " (at " + block_where[j] + ")");
+          r_.fail(c, context + ": block " + block.to_string() + " overlaps the VPC's block " +
+                         vpc.cidrs[j].to_string() + " (at " + block_where[j] + ")");
         }
       }
       if (!vpc.cidrs.empty()) {
@@ -382,8 +385,12 @@ class NetworkLoader {
       block_where.push_back(where(c));
     }
     m_.vpcs.push_back(std::move(vpc));
-    scopes_.push_back(VpcScope{v, context, Names("route table", " in " + context),
-                               Names("security group", " in " + context), Names("network ACL", " in " + context), {}});
+    scopes_.push_back(VpcScope{v,
+                               context,
+                               Names("route table", " in " + context),
+                               Names("security group", " in " + context),
+                               Names("network ACL", " in " + context),
+                               {}});
 
     for (const YAML::Node& s : list(v, "subnets", context)) load_subnet(s, vi);
 
@@ -434,13 +441,13 @@ class NetworkLoader {
     if (const std::string problem = aws::subnet_block_problem(subnet.cidr); !problem.empty()) {
       r_.fail(block, context + ": " + problem);
     }
-    const bool inside = std::any_of(vpc.cidrs.begin(), vpc.cidrs.end(),
-                                    [&](const net::Cidr& c) { return c.contains(subnet.cidr); });
+    const bool inside =
+        std::any_of(vpc.cidrs.begin(), vpc.cidrs.end(), [&](const net::Cidr& c) { return c.contains(subnet.cidr); });
     if (!inside) {
       std::vector<std::string> blocks;
       for (const net::Cidr& c : vpc.cidrs) blocks.push_back(c.to_string());
-      r_.fail(block, context + ": " + subnet.cidr.to_string() + " is not inside any block of VPC " + q(vpc.name) + " (" +
-                         join_names(blocks) + ")");
+      r_.fail(block, context + ": " + subnet.cidr.to_string() + " is not inside any block of VPC " + q(vpc.name) +
+                         " (" + join_names(blocks) + ")");
     }
     for (const EntityIndex other : vpc.subnets) {
       const aws::Subnet& o = m_.subnets[other];
@@ -629,8 +636,8 @@ class NetworkLoader {
       const EntityIndex a = attachments.resolve(r_, n, context + ": propagations");
       const auto [it, fresh] = propagated.try_emplace(a, where(n));
       if (!fresh) {
-        r_.fail(n, context + ": attachment " + q(tgw.attachments[a].name) + " is listed twice in propagations (first at " +
-                       it->second + ")");
+        r_.fail(n, context + ": attachment " + q(tgw.attachments[a].name) +
+                       " is listed twice in propagations (first at " + it->second + ")");
       }
       table.propagations.push_back(a);
     }
@@ -646,7 +653,8 @@ class NetworkLoader {
         route.attachment = attachments.resolve(r_, n["attachment"], route_context);
       } else {
         route.blackhole = r_.boolean(n["blackhole"], route_context + ": blackhole");
-        if (!route.blackhole) r_.fail(n["blackhole"], route_context + ": blackhole: false is not a target; give attachment");
+        if (!route.blackhole)
+          r_.fail(n["blackhole"], route_context + ": blackhole: false is not a target; give attachment");
       }
       table.routes.push_back(std::move(route));
     }
@@ -739,8 +747,8 @@ class NetworkLoader {
                    std::map<std::string, std::string>& seen) const {
     const aws::Vpc& vpc = m_.vpcs[vi];
     r_.check_keys(n,
-                  {"destination", "destinationPrefixList", "internetGateway", "natGateway", "peering",
-                   "transitGateway", "blackhole"},
+                  {"destination", "destinationPrefixList", "internetGateway", "natGateway", "peering", "transitGateway",
+                   "blackhole"},
                   table_context + " route");
     aws::Route route;
     route.where = where(n);
@@ -855,8 +863,9 @@ class NetworkLoader {
       group.where = where(g);
       context = "security group " + q(group.name) + " (" + scope.label + ")";
       if (group.name.find('/') != std::string::npos) {
-        r_.fail(g["name"], context + ": a security group name cannot contain '/', which separates VPC and group in "
-                                     "references such as west/db");
+        r_.fail(g["name"], context +
+                               ": a security group name cannot contain '/', which separates VPC and group in "
+                               "references such as west/db");
       }
       if (group.name.rfind("sg-", 0) == 0) r_.fail(g["name"], context + ": AWS refuses group names starting with sg-");
       if (const YAML::Node d = g["description"]) group.description = text(d, context + ": description");
@@ -903,7 +912,8 @@ class NetworkLoader {
 
   void load_security_group_rules(EntityIndex vi) {
     for (const auto& [g, index] : scopes_[vi].declared_security_groups) {
-      const std::string context = "security group " + q(m_.security_groups[index].name) + " (" + scopes_[vi].label + ")";
+      const std::string context =
+          "security group " + q(m_.security_groups[index].name) + " (" + scopes_[vi].label + ")";
       // An omitted direction keeps the rules AWS creates the group with.
       std::vector<aws::SecurityGroupRule> ingress =
           m_.security_groups[index].is_default ? default_ingress(index) : std::vector<aws::SecurityGroupRule>{};
@@ -925,21 +935,23 @@ class NetworkLoader {
     }
     std::vector<aws::SecurityGroupRule> out;
     for (const YAML::Node& n : rules) {
-      r_.check_keys(n, {"protocol", "ports", "icmpType", "icmpCode", "cidr", "prefixList", "securityGroup", "description"},
+      r_.check_keys(n,
+                    {"protocol", "ports", "icmpType", "icmpCode", "cidr", "prefixList", "securityGroup", "description"},
                     context);
       aws::SecurityGroupRule rule;
       rule.where = where(n);
       rule.match = protocol_match(n, context);
-      const std::string key = one_of(n, {"cidr", "prefixList", "securityGroup"}, context, std::string("the ") + peer_role);
+      const std::string key =
+          one_of(n, {"cidr", "prefixList", "securityGroup"}, context, std::string("the ") + peer_role);
       const YAML::Node peer = n[key];
       if (key == "cidr") {
         rule.peer = aws::SecurityGroupPeer{aws::SecurityGroupPeer::Kind::cidr, cidr(peer, context), 0};
       } else if (key == "prefixList") {
-        rule.peer = aws::SecurityGroupPeer{aws::SecurityGroupPeer::Kind::prefix_list, {},
-                                           prefix_list_in_region(peer, m_.vpcs[vi].region, context)};
+        rule.peer = aws::SecurityGroupPeer{
+            aws::SecurityGroupPeer::Kind::prefix_list, {}, prefix_list_in_region(peer, m_.vpcs[vi].region, context)};
       } else {
-        rule.peer = aws::SecurityGroupPeer{aws::SecurityGroupPeer::Kind::security_group, {},
-                                           security_group_reference(peer, vi, context)};
+        rule.peer = aws::SecurityGroupPeer{
+            aws::SecurityGroupPeer::Kind::security_group, {}, security_group_reference(peer, vi, context)};
       }
       if (const YAML::Node d = n["description"]) rule.description = text(d, context + ": description");
       out.push_back(std::move(rule));
@@ -1089,8 +1101,9 @@ class NetworkLoader {
       entry.action = value == "allow" ? aws::NaclAction::allow : aws::NaclAction::deny;
       out.push_back(std::move(entry));
     }
-    std::sort(out.begin(), out.end(),
-              [](const aws::NetworkAclEntry& a, const aws::NetworkAclEntry& b) { return a.rule_number < b.rule_number; });
+    std::sort(out.begin(), out.end(), [](const aws::NetworkAclEntry& a, const aws::NetworkAclEntry& b) {
+      return a.rule_number < b.rule_number;
+    });
     return out;
   }
 

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <map>
 
 #include "eksim/scenario/network_loader.hpp"
@@ -21,23 +22,12 @@ const aws::InstanceCatalog& instance_catalog() {
   return catalog;
 }
 
-// Looks a name up in `index`, failing at `node` with the closest valid name.
-std::uint32_t resolve(const YamlReader& r, const YAML::Node& node, const std::map<std::string, std::uint32_t>& index,
-                      std::string_view kind) {
-  const std::string name = r.string(node, kind);
-  const auto it = index.find(name);
-  if (it != index.end()) return it->second;
-  std::vector<std::string> names;
-  for (const auto& [n, _] : index) names.push_back(n);
-  r.fail(node, "unknown " + std::string(kind) + " '" + name + "'" + util::did_you_mean(name, names));
-}
-
 Scenario load(const YamlReader& r) {
   const YAML::Node& root = r.root();
   if (!root.IsDefined() || root.IsNull()) r.fail(root, "the scenario file is empty");
   r.check_keys(root,
-               {"scenario", "regions", "prefixLists", "vpcs", "peerings", "transitGateways", "clusters", "network",
-                "nodes", "pods", "traffic", "expect"},
+               {"scenario", "regions", "prefixLists", "vpcs", "peerings", "transitGateways", "clusters", "hopLatency",
+                "servers", "traffic", "expect"},
                "scenario file");
 
   Scenario s;
@@ -74,44 +64,50 @@ Scenario load(const YamlReader& r) {
     s.clusters = load_clusters(r, clusters, lookup, catalog);
   }
 
-  if (const YAML::Node net = root["network"]) {
-    r.check_keys(net, {"sameNode", "sameAz", "crossAz"}, "network");
-    if (net["sameNode"]) s.hops.same_node = r.duration(net["sameNode"], "network.sameNode");
-    if (net["sameAz"]) s.hops.same_az = r.duration(net["sameAz"], "network.sameAz");
-    if (net["crossAz"]) s.hops.cross_az = r.duration(net["crossAz"], "network.crossAz");
+  if (const YAML::Node hops = root["hopLatency"]) {
+    r.check_keys(hops, {"sameNode", "sameAz", "crossAz"}, "hopLatency");
+    if (hops["sameNode"]) s.hops.same_node = r.duration(hops["sameNode"], "hopLatency.sameNode");
+    if (hops["sameAz"]) s.hops.same_az = r.duration(hops["sameAz"], "hopLatency.sameAz");
+    if (hops["crossAz"]) s.hops.cross_az = r.duration(hops["crossAz"], "hopLatency.crossAz");
   }
 
-  std::map<std::string, std::uint32_t> node_index;
-  const YAML::Node nodes = root["nodes"] ? root["nodes"] : YAML::Node(YAML::NodeType::Sequence);
-  r.expect_sequence(nodes, "nodes");
-  for (const YAML::Node& n : nodes) {
-    r.check_keys(n, {"name", "az"}, "node");
-    Node node{r.string(r.required(n, "name", "node"), "node name"), r.string(r.required(n, "az", "node"), "node az")};
-    if (!node_index.emplace(node.name, static_cast<std::uint32_t>(s.nodes.size())).second) {
-      r.fail(n["name"], "node '" + node.name + "' is defined twice");
+  // Workloads by "cluster/namespace/name", for servers and flows.
+  std::map<std::string, WorkloadRef> workloads;
+  for (std::uint32_t c = 0; c < s.clusters.size(); ++c) {
+    const auto& objects = s.clusters[c].objects;
+    for (std::uint32_t w = 0; w < objects.workloads.size(); ++w) {
+      const auto& wl = objects.workloads[w];
+      // The first of two same-named workloads of different kinds wins; name
+      // them apart in the manifests to address the other.
+      workloads.emplace(s.clusters[c].name + "/" + wl.namespace_name + "/" + wl.name, WorkloadRef{c, w});
     }
-    s.nodes.push_back(std::move(node));
   }
+  auto workload = [&](const YAML::Node& node, std::string_view what) {
+    const std::string name = r.string(node, what);
+    const auto it = workloads.find(name);
+    if (it != workloads.end()) return it->second;
+    std::vector<std::string> names;
+    for (const auto& [n, _] : workloads) names.push_back(n);
+    std::string hint = util::did_you_mean(name, names);
+    if (hint.empty() && std::count(name.begin(), name.end(), '/') != 2) {
+      hint = " (workloads are named cluster/namespace/name, e.g. shop/web/frontend)";
+    }
+    r.fail(node, "unknown workload '" + name + "'" + hint);
+  };
 
-  std::map<std::string, std::uint32_t> pod_index;
-  const YAML::Node pods = root["pods"] ? root["pods"] : YAML::Node(YAML::NodeType::Sequence);
-  r.expect_sequence(pods, "pods");
-  for (const YAML::Node& p : pods) {
-    r.check_keys(p, {"name", "node", "workers", "serviceTime"}, "pod");
-    Pod pod;
-    pod.name = r.string(r.required(p, "name", "pod"), "pod name");
-    const auto slash = pod.name.find('/');
-    if (slash == std::string::npos || slash == 0 || slash + 1 == pod.name.size() ||
-        pod.name.find('/', slash + 1) != std::string::npos) {
-      r.fail(p["name"], "pod name '" + pod.name + "' must be namespace/name, e.g. web/frontend");
+  if (const YAML::Node servers = root["servers"]) {
+    r.expect_sequence(servers, "servers");
+    std::map<std::pair<std::uint32_t, std::uint32_t>, std::string> seen;
+    for (const YAML::Node& n : servers) {
+      r.check_keys(n, {"workload", "workers", "serviceTime"}, "server");
+      Server server;
+      server.workload = workload(r.required(n, "workload", "server"), "server workload");
+      const auto [it, fresh] = seen.emplace(std::pair(server.workload.cluster, server.workload.workload), r.at(n).str());
+      if (!fresh) r.fail(n, "server: workload already described at " + it->second);
+      if (n["workers"]) server.workers = static_cast<std::uint32_t>(r.integer(n["workers"], "server workers", 1, 1'000'000));
+      if (n["serviceTime"]) server.service_time = r.duration(n["serviceTime"], "server serviceTime");
+      s.servers.push_back(server);
     }
-    pod.node = resolve(r, r.required(p, "node", "pod"), node_index, "node");
-    if (p["workers"]) pod.workers = static_cast<std::uint32_t>(r.integer(p["workers"], "pod workers", 1, 1'000'000));
-    if (p["serviceTime"]) pod.service_time = r.duration(p["serviceTime"], "pod serviceTime");
-    if (!pod_index.emplace(pod.name, static_cast<std::uint32_t>(s.pods.size())).second) {
-      r.fail(p["name"], "pod '" + pod.name + "' is defined twice");
-    }
-    s.pods.push_back(std::move(pod));
   }
 
   if (const YAML::Node traffic = root["traffic"]) {
@@ -119,13 +115,12 @@ Scenario load(const YamlReader& r) {
     for (const YAML::Node& f : traffic) {
       r.check_keys(f, {"from", "to", "rate"}, "flow");
       Flow flow;
-      flow.from = resolve(r, r.required(f, "from", "flow"), pod_index, "pod");
-      flow.to = resolve(r, r.required(f, "to", "flow"), pod_index, "pod");
+      flow.from = workload(r.required(f, "from", "flow"), "flow from");
+      flow.to = workload(r.required(f, "to", "flow"), "flow to");
       flow.rate_per_second = r.rate(r.required(f, "rate", "flow"), "flow rate");
       if (flow.rate_per_second <= 0 || flow.rate_per_second > 1e8) {
         r.fail(f["rate"], "flow rate: must be above 0/s and at most 100000000/s");
       }
-      if (flow.from == flow.to) r.fail(f["to"], "flow: a pod cannot send requests to itself");
       s.flows.push_back(flow);
     }
   }
@@ -150,6 +145,12 @@ Scenario load(const YamlReader& r) {
 }
 
 }  // namespace
+
+std::string workload_name(const Scenario& s, const WorkloadRef& w) {
+  const Cluster& c = s.clusters.at(w.cluster);
+  const auto& wl = c.objects.workloads.at(w.workload);
+  return c.name + "/" + wl.namespace_name + "/" + wl.name;
+}
 
 Scenario load_scenario(const std::string& path) { return load(YamlReader::from_file(path)); }
 

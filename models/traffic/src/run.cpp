@@ -1,6 +1,9 @@
 #include "eksim/traffic/run.hpp"
 
+#include <map>
 #include <memory>
+
+#include "eksim/capacity/scenario_capacity.hpp"
 
 #include "eksim/sim/process.hpp"
 #include "eksim/sim/random.hpp"
@@ -16,13 +19,16 @@ using sim::Simulator;
 using sim::Task;
 using sim::Time;
 
-sim::Time one_way(const scenario::Scenario& s, std::uint32_t from_pod, std::uint32_t to_pod) {
-  const auto& a = s.nodes[s.pods[from_pod].node];
-  const auto& b = s.nodes[s.pods[to_pod].node];
-  if (&a == &b) return s.hops.same_node;
+// A running pod: where it is, and (for servers) its workers.
+struct PodSite {
+  std::uint32_t node = 0;
+  std::string az;
+};
+
+sim::Time one_way(const scenario::HopLatencies& hops, const PodSite& a, const PodSite& b) {
+  if (a.node == b.node) return hops.same_node;
   // Each pod's veth on its own node, plus the VPC path between the nodes.
-  const sim::Time wire = a.az == b.az ? s.hops.same_az : s.hops.cross_az;
-  return wire + s.hops.same_node * 2;
+  return (a.az == b.az ? hops.same_az : hops.cross_az) + hops.same_node * 2;
 }
 
 struct Server {
@@ -35,35 +41,41 @@ struct Server {
 
 struct FlowState {
   Simulator& sim;
-  Server& server;
   RandomStream arrivals;
+  RandomStream endpoints;  // picks the source and destination pods
   double mean_gap_ns;
-  Time network;
   Time stop_at;
   FlowResult& result;
+  const std::vector<PodSite>* sources;
+  const std::vector<PodSite>* destinations;
+  std::vector<Server*> servers;  // one per destination pod
+  const scenario::HopLatencies* hops;
   Time total_wait{};
 
   void arrive();
 };
 
-Task<> request(FlowState& f) {
+Task<> request(FlowState& f, const PodSite& from, std::size_t to) {
   const Time sent = f.sim.now();
-  co_await f.sim.sleep(f.network);
+  const Time network = one_way(*f.hops, from, (*f.destinations)[to]);
+  Server& server = *f.servers[to];
+  co_await f.sim.sleep(network);
   const Time queued = f.sim.now();
   {
-    auto worker = co_await f.server.workers.acquire();
+    auto worker = co_await server.workers.acquire();
     if (f.sim.now() > queued) {
       ++f.result.waited;
       f.total_wait += f.sim.now() - queued;
     }
-    co_await f.sim.sleep(f.server.service.exponential(f.server.mean_service));
+    co_await f.sim.sleep(server.service.exponential(server.mean_service));
   }
-  co_await f.sim.sleep(f.network);
+  co_await f.sim.sleep(network);
   f.result.latency.record(f.sim.now() - sent);
 }
 
 void FlowState::arrive() {
-  sim::spawn(sim, request(*this));
+  const PodSite& from = (*sources)[endpoints.uniform_below(sources->size())];
+  sim::spawn(sim, request(*this, from, endpoints.uniform_below(destinations->size())));
   ++result.requests;
   const Time next = sim.now() + Time::ns(static_cast<std::int64_t>(arrivals.exponential(mean_gap_ns) + 0.5));
   if (next < stop_at) sim.call_at<&FlowState::arrive>(next, *this);
@@ -90,29 +102,65 @@ RunResult run_scenario(const scenario::Scenario& s, const RunOptions& options) {
   result.replication = options.replication;
   result.duration = options.duration.value_or(s.duration);
 
+  // Where the pods run: the capacity planner's placement.
+  const capacity::CapacityInput input = capacity::capacity_input(s);
+  const capacity::CapacityReport placement = capacity::plan_capacity(input, {false, 0});
+  std::map<std::pair<std::uint32_t, std::int32_t>, std::vector<PodSite>> sites;  // (cluster, workload) -> running pods
+  std::map<std::pair<std::uint32_t, std::int32_t>, std::vector<std::string>> pod_names;
+  for (const auto& p : placement.pods) {
+    const auto& wl = input.workloads[p.workload];
+    if (!p.running || wl.source < 0) continue;
+    sites[{wl.cluster, wl.source}].push_back({p.node, placement.nodes[p.node].az});
+    pod_names[{wl.cluster, wl.source}].push_back(wl.name + "-" + std::to_string(p.replica));
+  }
+  static const std::vector<PodSite> kNone;
+  auto running = [&](const scenario::WorkloadRef& w) -> const std::vector<PodSite>& {
+    const auto it = sites.find({w.cluster, static_cast<std::int32_t>(w.workload)});
+    return it == sites.end() ? kNone : it->second;
+  };
+
   Simulator sim;
-  // Streams are keyed by entity names, so adding a pod or a flow leaves the
-  // numbers of every other one unchanged.
-  std::vector<std::unique_ptr<Server>> servers;
-  servers.reserve(s.pods.size());
-  for (const auto& pod : s.pods) {
-    servers.push_back(std::make_unique<Server>(
-        sim, pod.workers, RandomStream(result.seed, result.replication, "pod/" + pod.name, "service"),
-        pod.service_time));
+  // One server per running pod that some flow targets. Streams are keyed by
+  // entity names, so adding a pod or a flow leaves the numbers of every
+  // other one unchanged.
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<std::unique_ptr<Server>>> servers;
+  for (const auto& f : s.flows) {
+    auto& list = servers[{f.to.cluster, f.to.workload}];
+    if (!list.empty()) continue;
+    scenario::Server behaviour{f.to, 1, Time::ms(1)};
+    for (const auto& sv : s.servers) {
+      if (sv.workload.cluster == f.to.cluster && sv.workload.workload == f.to.workload) behaviour = sv;
+    }
+    const auto& names = pod_names[{f.to.cluster, static_cast<std::int32_t>(f.to.workload)}];
+    for (const auto& pod : names) {
+      list.push_back(std::make_unique<Server>(
+          sim, behaviour.workers,
+          RandomStream(result.seed, result.replication, "pod/" + s.clusters[f.to.cluster].name + "/" + pod, "service"),
+          behaviour.service_time));
+    }
   }
   result.flows.resize(s.flows.size());
   std::vector<std::unique_ptr<FlowState>> flows;
   for (std::size_t i = 0; i < s.flows.size(); ++i) {
     const auto& f = s.flows[i];
     FlowResult& fr = result.flows[i];
-    fr.from = s.pods[f.from].name;
-    fr.to = s.pods[f.to].name;
+    fr.from = scenario::workload_name(s, f.from);
+    fr.to = scenario::workload_name(s, f.to);
     fr.offered_rate = f.rate_per_second;
-    fr.network_one_way = one_way(s, f.from, f.to);
+    const auto& from = running(f.from);
+    const auto& to = running(f.to);
+    fr.source_pods = static_cast<std::uint32_t>(from.size());
+    fr.destination_pods = static_cast<std::uint32_t>(to.size());
+    const std::string key = "flow/" + std::to_string(i);
     flows.push_back(std::make_unique<FlowState>(FlowState{
-        sim, *servers[f.to], RandomStream(result.seed, result.replication, "flow/" + std::to_string(i), "arrivals"),
-        1e9 / f.rate_per_second, fr.network_one_way, result.duration, fr}));
+        sim, RandomStream(result.seed, result.replication, key, "arrivals"),
+        RandomStream(result.seed, result.replication, key, "endpoints"), 1e9 / f.rate_per_second, result.duration,
+        fr, &from, &to, {}, &s.hops}));
     FlowState& state = *flows.back();
+    for (const auto& server : servers[{f.to.cluster, f.to.workload}]) state.servers.push_back(server.get());
+    // A flow with no running pod at either end sends nothing; the report
+    // shows zero pods there.
+    if (from.empty() || to.empty()) continue;
     const Time first = Time::ns(static_cast<std::int64_t>(state.arrivals.exponential(state.mean_gap_ns) + 0.5));
     if (first < result.duration) sim.call_at<&FlowState::arrive>(first, state);
   }

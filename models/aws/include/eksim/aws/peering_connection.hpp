@@ -17,7 +17,9 @@ struct PeeringConnection {
 
   [[nodiscard]] bool connects(EntityIndex vpc) const { return vpc == requester_vpc || vpc == accepter_vpc; }
   // The VPC on the other side from `vpc` (which must be one of the two).
-  [[nodiscard]] EntityIndex peer_of(EntityIndex vpc) const { return vpc == requester_vpc ? accepter_vpc : requester_vpc; }
+  [[nodiscard]] EntityIndex peer_of(EntityIndex vpc) const {
+    return vpc == requester_vpc ? accepter_vpc : requester_vpc;
+  }
 };
 
 }  // namespace eksim::aws

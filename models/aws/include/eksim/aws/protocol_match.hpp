@@ -11,7 +11,7 @@ struct ProtocolMatch {
   static constexpr int kAnyIcmp = -1;
 
   IpProtocol protocol;
-  PortRange ports;          // meaningful for TCP and UDP only; all ports otherwise
+  PortRange ports;           // meaningful for TCP and UDP only; all ports otherwise
   int icmp_type = kAnyIcmp;  // 0..255 or -1 for every type; ICMP only
   int icmp_code = kAnyIcmp;  // 0..255 or -1 for every code; ICMP only
   bool operator==(const ProtocolMatch&) const = default;

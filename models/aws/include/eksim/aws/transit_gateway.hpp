@@ -35,8 +35,8 @@ struct TransitGatewayRoute {
 };
 
 struct TransitGatewayRouteTable {
-  std::string name;                       // unique within its transit gateway
-  std::vector<EntityIndex> propagations;  // attachment indices, in declared order
+  std::string name;                         // unique within its transit gateway
+  std::vector<EntityIndex> propagations;    // attachment indices, in declared order
   std::vector<TransitGatewayRoute> routes;  // static and blackhole routes, unique destinations
   // The default route table AWS creates when no tables are declared: every
   // attachment is associated with it and propagates to it.

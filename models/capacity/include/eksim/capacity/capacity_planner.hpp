@@ -53,6 +53,7 @@ struct WorkloadSpec {
   int replicas = 1;  // ignored for DaemonSets: one per node
   bool per_node = false;
   bool host_network = false;  // takes a pod slot but no VPC address
+  std::int32_t source = -1;   // index among the cluster's manifest workloads; -1 for EKS system pods
 };
 
 struct CapacityInput {
@@ -120,7 +121,16 @@ struct Headroom {
   bool capped = false;    // stopped by the search bound, not by a resource
 };
 
+// A pod bound to a node: the scheduler's decision, with or without an address.
+struct PlacedPod {
+  std::uint32_t workload = 0;  // into CapacityInput::workloads
+  int replica = 0;
+  std::uint32_t node = 0;  // into CapacityReport::nodes
+  bool running = false;    // has an address, or needs none (host network)
+};
+
 struct CapacityReport {
+  std::vector<PlacedPod> pods;
   std::vector<NodeGroupReport> node_groups;
   std::vector<NodeReport> nodes;
   std::vector<SubnetReport> subnets;

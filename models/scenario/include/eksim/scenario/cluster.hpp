@@ -12,6 +12,7 @@
 
 #include "eksim/aws/instance_catalog.hpp"
 #include "eksim/aws/vpc_cni_config.hpp"
+#include "eksim/k8s/manifest_set.hpp"
 #include "eksim/net/cidr.hpp"
 #include "eksim/scenario/yaml_reader.hpp"
 
@@ -39,6 +40,7 @@ struct Cluster {
   std::vector<NodeGroup> node_groups;
   DnsSettings dns;
   std::vector<std::filesystem::path> manifests;  // resolved against the scenario file's folder
+  k8s::ManifestSet objects;                       // what those manifests declare
 };
 
 // What the cluster loader needs to know of the network, without depending

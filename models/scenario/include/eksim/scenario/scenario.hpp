@@ -1,10 +1,7 @@
-// The scenario: what a user describes in one YAML file.
-//
-// This is the walking-skeleton subset (issue 2): nodes in availability zones,
-// pods placed on them, request flows between pods, fixed one-way hop
-// latencies by path kind, and latency expectations. The full language
-// (VPCs, clusters, manifests, policies; see docs/scenario.md) grows from here
-// with the same loader rules.
+// The scenario: what a user describes in one YAML file: the AWS network
+// (regions, VPCs, subnets, gateways, peerings, transit gateways), the EKS
+// clusters with their node groups and Kubernetes manifests, request flows
+// between workloads, and expectations. Reference: docs/scenario.md.
 #pragma once
 
 #include <cstdint>
@@ -25,23 +22,23 @@ struct HopLatencies {
   sim::Time cross_az = sim::Time::us(500);   // half of a ~1 ms cross-AZ RTT
 };
 
-struct Node {
-  std::string name;
-  std::string az;
+// A workload of a cluster's manifests, named "cluster/namespace/name".
+struct WorkloadRef {
+  std::uint32_t cluster = 0;
+  std::uint32_t workload = 0;  // into Cluster::objects.workloads
 };
 
-struct Pod {
-  std::string name;  // "namespace/name"
-  std::uint32_t node = 0;
-  // Server side: concurrent requests served, and the mean service time
-  // (exponentially distributed).
+// How each pod of a workload serves requests: concurrent requests, and the
+// mean service time (exponentially distributed).
+struct Server {
+  WorkloadRef workload;
   std::uint32_t workers = 1;
   sim::Time service_time = sim::Time::ms(1);
 };
 
 struct Flow {
-  std::uint32_t from = 0;  // pod index
-  std::uint32_t to = 0;    // pod index
+  WorkloadRef from;
+  WorkloadRef to;
   double rate_per_second = 0;  // Poisson arrivals
 };
 
@@ -60,11 +57,13 @@ struct Scenario {
   aws::NetworkModel network;
   std::vector<Cluster> clusters;
   HopLatencies hops;
-  std::vector<Node> nodes;
-  std::vector<Pod> pods;
+  std::vector<Server> servers;
   std::vector<Flow> flows;
   std::vector<Expectation> expectations;
 };
+
+// "cluster/namespace/name" of a workload.
+std::string workload_name(const Scenario& s, const WorkloadRef& w);
 
 // Loads and validates a scenario file; throws LoadError on any problem.
 Scenario load_scenario(const std::string& path);

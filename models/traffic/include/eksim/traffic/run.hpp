@@ -1,10 +1,13 @@
 // A simulation run: request flows between pods, request by request.
 //
-// Walking-skeleton model (issue 2): each flow is a Poisson source; a request
-// crosses the network one way (fixed latency by hop kind), queues FIFO for
-// one of the server pod's workers, is served for an exponential time, and
-// crosses back. Arrivals stop at the scenario duration; requests in flight
-// then finish so every arrival is counted.
+// Walking-skeleton latency model: the pods are those the capacity planner
+// places (so they sit on real nodes in real AZs). Each flow is a Poisson
+// source; a request goes from a random running pod of the source workload
+// to a random running pod of the destination workload, crosses the network
+// one way (a fixed latency by hop kind), queues FIFO for one of that pod's
+// workers, is served for an exponential time, and crosses back. Arrivals
+// stop at the scenario duration; requests in flight then finish so every
+// arrival is counted.
 #pragma once
 
 #include <cstdint>
@@ -35,7 +38,8 @@ struct FlowResult {
   std::uint64_t requests = 0;
   sim::Histogram latency;   // ns, request sent to response received
   std::uint64_t waited = 0;  // requests that found every worker busy
-  sim::Time network_one_way{};
+  std::uint32_t source_pods = 0;       // running pods the requests come from
+  std::uint32_t destination_pods = 0;  // running pods that serve them
   sim::Time mean_queue_wait{};
 };
 

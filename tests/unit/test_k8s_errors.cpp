@@ -1,0 +1,142 @@
+// Every malformed manifest in tests/k8s/bad/ fails with a LoadError naming
+// file:line:column, the field, what was expected and, for misspellings, the
+// closest valid value. Positions were read off the fixtures by hand.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "eksim/k8s/manifest_loader.hpp"
+
+using eksim::k8s::load_manifests;
+using eksim::k8s::LoadError;
+
+namespace {
+
+const std::string kBad = std::string(EKSIM_SOURCE_DIR) + "/tests/k8s/bad/";
+
+struct BadCase {
+  const char* file;      // under tests/k8s/bad/
+  const char* where;     // "line:column"
+  const char* message;   // the rest of what(), exactly
+};
+
+const std::vector<BadCase> kCases = {
+    {"replicas-word.yaml", "7:13",
+     "Deployment 'web/frontend': spec.replicas: expected a whole number (from 0 to 2147483647), got 'three'"},
+    {"port-out-of-range.yaml", "11:26",
+     "Pod 'default/big-port': spec.containers[0].ports[0].containerPort: 80800 is out of range: expected a whole "
+     "number from 1 to 65535"},
+    {"protocol-typo.yaml", "11:17",
+     "Service 'data/cart': spec.ports[0].protocol: expected TCP, UDP or SCTP, got 'TCPP' (did you mean 'TCP'?)"},
+    {"selector-operator.yaml", "10:19",
+     "NetworkPolicy 'data/only-backend': spec.podSelector.matchExpressions[0].operator: expected In, NotIn, Exists or "
+     "DoesNotExist, got 'Inn' (did you mean 'In'?)"},
+    {"endport-below-port.yaml", "13:20",
+     "NetworkPolicy 'web/ephemeral': spec.egress[0].ports[0].endPort: endPort 32000 is below port 32768; the range "
+     "is port..endPort, inclusive"},
+    {"policy-type-typo.yaml", "10:7",
+     "NetworkPolicy 'web/deny-egress': spec.policyTypes[1]: expected Ingress or Egress, got 'Egres' (did you mean "
+     "'Egress'?)"},
+    {"duplicate-object.yaml", "10:1", "Service 'data/cart': defined twice; first at "},
+    {"kind-typo.yaml", "2:7", "kind: unknown kind 'Deploymnet' (did you mean 'Deployment'?)"},
+    {"removed-api-version.yaml", "1:13",
+     "apiVersion: Deployment extensions/v1beta1 was removed in Kubernetes 1.16; use apiVersion apps/v1"},
+    {"invalid-yaml.yaml", "6:5", "invalid YAML: end of map flow not found"},
+    {"selector-field-typo.yaml", "8:5",
+     "NetworkPolicy 'data/allow-frontend': spec.podSelector.matchLabel: unknown field 'matchLabel' (did you mean "
+     "'matchLabels'?)"},
+    {"selector-mismatch.yaml", "8:5",
+     "Deployment 'web/frontend': spec.selector: the selector (app=front-end) does not match the pod template's labels "
+     "(app=frontend)"},
+    {"banp-name.yaml", "4:9",
+     "BaselineAdminNetworkPolicy 'baseline': metadata.name: a BaselineAdminNetworkPolicy must be named 'default' "
+     "(there is one per cluster), not 'baseline'"},
+    {"banp-pass.yaml", "9:15",
+     "BaselineAdminNetworkPolicy 'default': spec.egress[0].action: Pass is not an action of a "
+     "BaselineAdminNetworkPolicy (expected Allow or Deny)"},
+    {"anp-priority.yaml", "6:13",
+     "AdminNetworkPolicy 'too-low': spec.priority: 1001 is out of range: expected a whole number from 0 to 1000"},
+    {"anp-peer-two-members.yaml", "14:13",
+     "AdminNetworkPolicy 'ambiguous': spec.ingress[0].from[0].pods: a peer takes exactly one of namespaces or pods, "
+     "but both 'namespaces' and 'pods' are set"},
+    {"label-number.yaml", "7:14",
+     "Pod 'default/versioned': metadata.labels.version: expected a string, got the number 1.10; quote it (\"1.10\"), "
+     "as kubectl would otherwise reject it"},
+    {"quoted-replicas.json", "6:17",
+     "StatefulSet 'data/cart': spec.replicas: expected a whole number, got the string \"3\"; write it without quotes, "
+     "as kubectl would otherwise reject it"},
+    {"quoted-target-port.yaml", "9:19",
+     "Service 'default/api': spec.ports[0].targetPort: \"8080\" is quoted, so Kubernetes reads it as a port name, and "
+     "port names must contain a letter; write 8080 without quotes for a port number"},
+    {"except-outside-cidr.yaml", "14:17",
+     "NetworkPolicy 'web/vpc-only': spec.egress[0].to[0].ipBlock.except[0]: 10.1.0.0/24 must be a strict subset of "
+     "the ipBlock's cidr 10.0.0.0/16"},
+    {"headless-nodeport.yaml", "8:14",
+     "Service 'data/cart': spec.clusterIP: clusterIP: None (a headless Service) is only valid with type ClusterIP"},
+    {"peer-ipblock-and-selector.yaml", "11:20",
+     "NetworkPolicy 'web/mixed-peer': spec.ingress[0].from[0].ipBlock: ipBlock cannot be combined with podSelector "
+     "or namespaceSelector in one peer; list them as separate peers"},
+    {"ingress-rule-with-to.yaml", "9:7",
+     "NetworkPolicy 'web/wrong-direction': spec.ingress[0].to: an ingress rule takes 'from', not 'to'"},
+    {"lb-type-typo.yaml", "7:56",
+     "Service 'web/storefront': metadata.annotations.service.beta.kubernetes.io/aws-load-balancer-type: expected "
+     "external, nlb or nlb-ip, got 'nbl' (did you mean 'nlb'?)"},
+    {"owner-cycle.yaml", "1:1", "ReplicaSet 'default/a': metadata.ownerReferences form a cycle"},
+    {"missing-kind.yaml", "1:1", "missing required field 'kind'"},
+    {"dns-none-without-nameservers.yaml", "6:14",
+     "Pod 'default/custom-dns': spec.dnsPolicy: dnsPolicy None needs spec.dnsConfig with at least one nameserver"},
+    {"cronjob-schedule.yaml", "6:13",
+     "CronJob 'default/nightly': spec.schedule: expected five cron fields (minute hour day-of-month month "
+     "day-of-week), got 4 in '0 2 * *'"},
+};
+
+std::string error_of(const std::string& path) {
+  try {
+    (void)load_manifests({path});
+  } catch (const LoadError& e) {
+    return e.what();
+  }
+  return "(loaded without error)";
+}
+
+}  // namespace
+
+TEST_CASE("each malformed manifest fails at its place with the specific problem", "[k8s]") {
+  REQUIRE(kCases.size() >= 12);
+  for (const BadCase& c : kCases) {
+    const std::string path = kBad + c.file;
+    INFO(c.file);
+    const std::string what = error_of(path);
+    const std::string prefix = path + ":" + c.where + ": ";
+    CHECK(what.rfind(prefix, 0) == 0);
+    CHECK(what.substr(std::min(prefix.size(), what.size())).rfind(c.message, 0) == 0);
+  }
+}
+
+TEST_CASE("every fixture in tests/k8s/bad/ has an expectation", "[k8s]") {
+  std::set<std::string> covered;
+  for (const BadCase& c : kCases) covered.insert(c.file);
+  for (const auto& entry : std::filesystem::directory_iterator(kBad)) {
+    if (!entry.is_regular_file()) continue;
+    INFO(entry.path().filename().string());
+    CHECK(covered.count(entry.path().filename().string()) == 1);
+  }
+}
+
+TEST_CASE("a duplicate across files names both places", "[k8s]") {
+  const std::string dir = kBad + "duplicate-across-files";
+  CHECK(error_of(dir) == dir + "/b.yaml:2:1: Namespace 'shop': defined twice; first at " + dir + "/a.yaml:1:1");
+}
+
+TEST_CASE("a loader error carries its location for the CLI", "[k8s]") {
+  try {
+    (void)load_manifests({kBad + "replicas-word.yaml"});
+    FAIL("expected a LoadError");
+  } catch (const LoadError& e) {
+    CHECK(e.where().file == kBad + "replicas-word.yaml");
+    CHECK(e.where().line == 7);
+    CHECK(e.where().column == 13);
+  }
+}
