@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "eksim/util/closest_name.hpp"
+#include "eksim/util/quote.hpp"
 
 namespace eksim::aws {
 
@@ -49,11 +50,10 @@ std::optional<IpProtocol> parse_ip_protocol(std::string_view text, std::string* 
     const int number = std::stoi(lower);
     if (number <= 255) return IpProtocol{number};
   }
-  std::string shown(text.substr(0, 32));
   std::vector<std::string_view> names;
   names.reserve(kNames.size());
   for (const NamedProtocol& p : kNames) names.push_back(p.name);
-  std::string message = "unknown protocol '" + shown + "'" + util::did_you_mean(lower, names) +
+  std::string message = "unknown protocol " + util::quote(text) + util::did_you_mean(lower, names) +
                         "; expected tcp, udp, icmp, all (or -1), or a protocol number 0-255";
   fail(error, std::move(message));
   return std::nullopt;

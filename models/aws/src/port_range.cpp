@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "eksim/util/quote.hpp"
+
 namespace eksim::aws {
 
 namespace {
@@ -29,7 +31,7 @@ std::string PortRange::to_string() const {
 }
 
 std::optional<PortRange> parse_port_range(std::string_view text, std::string* error) {
-  const std::string shown = "port range '" + std::string(text.substr(0, 32)) + "'";
+  const std::string shown = "port range " + util::quote(text);
   const std::size_t dash = text.find('-');
   const std::string_view first_text = text.substr(0, dash);
   const std::string_view last_text = dash == std::string_view::npos ? text : text.substr(dash + 1);

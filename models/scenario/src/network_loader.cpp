@@ -13,6 +13,7 @@
 #include "eksim/aws/vpc_cidr_rules.hpp"
 #include "eksim/net/cidr.hpp"
 #include "eksim/util/closest_name.hpp"
+#include "eksim/util/quote.hpp"
 
 namespace eksim::scenario {
 namespace {
@@ -25,13 +26,6 @@ constexpr std::size_t kMaxRoutesPerTable = 1000;
 constexpr std::size_t kMaxNaclEntriesPerDirection = 40;
 constexpr std::size_t kMaxSecurityGroupRulesPerDirection = 1000;
 
-std::string q(std::string_view name) {
-  std::string s = "'";
-  s.append(name);
-  s += '\'';
-  return s;
-}
-
 EntityIndex next_index(std::size_t size) { return static_cast<EntityIndex>(size); }
 
 // "subnet 'east-a'" when the map names itself, else just "subnet": used for
@@ -41,7 +35,7 @@ std::string label(std::string_view kind, const YAML::Node& map) {
   if (map.IsMap()) {
     const YAML::Node name = map["name"];
     // A missing key is an invalid node in yaml-cpp, whose type queries throw.
-    if (name.IsDefined() && name.IsScalar() && !name.Scalar().empty()) s += " " + q(name.Scalar());
+    if (name.IsDefined() && name.IsScalar() && !name.Scalar().empty()) s += " " + util::quote(name.Scalar());
   }
   return s;
 }
@@ -61,7 +55,8 @@ class Names {
   void add(const YamlReader& r, const YAML::Node& node, const std::string& name, EntityIndex index) {
     const auto [it, fresh] = entries_.try_emplace(name, Entry{index, r.at(node).str()});
     if (!fresh) {
-      r.fail(node, kind_ + " " + q(name) + " is defined twice" + scope_ + " (first at " + it->second.where + ")");
+      r.fail(node,
+             kind_ + " " + util::quote(name) + " is defined twice" + scope_ + " (first at " + it->second.where + ")");
     }
   }
   [[nodiscard]] std::optional<EntityIndex> find(const std::string& name) const {
@@ -84,7 +79,7 @@ class Names {
   EntityIndex resolve(const YamlReader& r, const YAML::Node& node, const std::string& context) const {
     const std::string name = r.string(node, context + ": " + kind_);
     if (const auto found = find(name)) return *found;
-    std::string message = context + ": unknown " + kind_ + " " + q(name);
+    std::string message = context + ": unknown " + kind_ + " " + util::quote(name);
     if (entries_.empty()) {
       message += " (no " + kind_ + " is declared" + scope_ + ")";
     } else {
@@ -203,12 +198,13 @@ class NetworkLoader {
     if (!found) {
       std::vector<std::string> own;
       for (const EntityIndex s : m_.vpcs[vpc].subnets) own.push_back(m_.subnets[s].name);
-      r_.fail(node,
-              context + ": unknown subnet " + q(name) + util::did_you_mean(name, own.empty() ? subnets_.names() : own));
+      r_.fail(node, context + ": unknown subnet " + util::quote(name) +
+                        util::did_you_mean(name, own.empty() ? subnets_.names() : own));
     }
     if (m_.subnets[*found].vpc != vpc) {
-      r_.fail(node, context + ": subnet " + q(name) + " is in VPC " + q(m_.vpcs[m_.subnets[*found].vpc].name) +
-                        ", not in VPC " + q(m_.vpcs[vpc].name));
+      r_.fail(node, context + ": subnet " + util::quote(name) + " is in VPC " +
+                        util::quote(m_.vpcs[m_.subnets[*found].vpc].name) + ", not in VPC " +
+                        util::quote(m_.vpcs[vpc].name));
     }
     return *found;
   }
@@ -258,9 +254,9 @@ class NetworkLoader {
   EntityIndex prefix_list_in_region(const YAML::Node& node, EntityIndex region, const std::string& context) const {
     const EntityIndex p = prefix_lists_.resolve(r_, node, context);
     if (m_.prefix_lists[p].region != region) {
-      r_.fail(node, context + ": prefix list " + q(m_.prefix_lists[p].name) + " is in region " +
-                        q(m_.regions[m_.prefix_lists[p].region].name) + "; prefix lists are regional and this is in " +
-                        q(m_.regions[region].name));
+      r_.fail(node, context + ": prefix list " + util::quote(m_.prefix_lists[p].name) + " is in region " +
+                        util::quote(m_.regions[m_.prefix_lists[p].region].name) +
+                        "; prefix lists are regional and this is in " + util::quote(m_.regions[region].name));
     }
     return p;
   }
@@ -277,7 +273,7 @@ class NetworkLoader {
       shown = "destination " + d.cidr.to_string();
     } else {
       d = aws::RouteDestination::of_prefix_list(prefix_list_in_region(node, region, context));
-      shown = "destination prefix list " + q(m_.prefix_lists[d.prefix_list].name);
+      shown = "destination prefix list " + util::quote(m_.prefix_lists[d.prefix_list].name);
     }
     const auto [it, fresh] = seen.try_emplace(shown, where(node));
     if (!fresh) {
@@ -296,7 +292,7 @@ class NetworkLoader {
       const std::string name = r_.string(key, "regions: region name");
       const EntityIndex index = next_index(m_.regions.size());
       regions_.add(r_, key, name, index);
-      const std::string context = "region " + q(name);
+      const std::string context = "region " + util::quote(name);
       aws::Region region{name, {}, where(key)};
       const YAML::Node& body = kv.second;
       r_.check_keys(body, {"azs"}, context);
@@ -322,7 +318,7 @@ class NetworkLoader {
       const std::string name = name_of(p, context);
       const EntityIndex index = next_index(m_.prefix_lists.size());
       prefix_lists_.add(r_, p["name"], name, index);
-      context = "prefix list " + q(name);
+      context = "prefix list " + util::quote(name);
       aws::PrefixList list{name, region_for(p, context), {}, where(p)};
       const YAML::Node cidrs = r_.required(p, "cidrs", context);
       r_.expect_sequence(cidrs, context + ": cidrs");
@@ -350,7 +346,7 @@ class NetworkLoader {
     const std::string name = name_of(v, context);
     const EntityIndex vi = next_index(m_.vpcs.size());
     vpcs_.add(r_, v["name"], name, vi);
-    context = "VPC " + q(name);
+    context = "VPC " + util::quote(name);
     aws::Vpc vpc;
     vpc.name = name;
     vpc.where = where(v);
@@ -411,7 +407,7 @@ class NetworkLoader {
     const std::string name = name_of(s, context);
     const EntityIndex si = next_index(m_.subnets.size());
     subnets_.add(r_, s["name"], name, si);
-    context = "subnet " + q(name);
+    context = "subnet " + util::quote(name);
     const aws::Vpc& vpc = m_.vpcs[vi];
     const aws::Region& region = m_.regions[vpc.region];
 
@@ -426,13 +422,13 @@ class NetworkLoader {
     if (!az_index) {
       std::vector<std::string> zones;
       for (const EntityIndex a : region.azs) zones.push_back(m_.availability_zones[a].name);
-      r_.fail(az, context + ": unknown Availability Zone " + q(az_name) + util::did_you_mean(az_name, zones) +
-                      "; region " + q(region.name) + " declares " + join_names(zones));
+      r_.fail(az, context + ": unknown Availability Zone " + util::quote(az_name) + util::did_you_mean(az_name, zones) +
+                      "; region " + util::quote(region.name) + " declares " + join_names(zones));
     }
     if (m_.availability_zones[*az_index].region != vpc.region) {
-      r_.fail(az, context + ": Availability Zone " + q(az_name) + " is in region " +
-                      q(m_.regions[m_.availability_zones[*az_index].region].name) + ", but VPC " + q(vpc.name) +
-                      " is in region " + q(region.name));
+      r_.fail(az, context + ": Availability Zone " + util::quote(az_name) + " is in region " +
+                      util::quote(m_.regions[m_.availability_zones[*az_index].region].name) + ", but VPC " +
+                      util::quote(vpc.name) + " is in region " + util::quote(region.name));
     }
     subnet.az = *az_index;
 
@@ -446,13 +442,13 @@ class NetworkLoader {
     if (!inside) {
       std::vector<std::string> blocks;
       for (const net::Cidr& c : vpc.cidrs) blocks.push_back(c.to_string());
-      r_.fail(block, context + ": " + subnet.cidr.to_string() + " is not inside any block of VPC " + q(vpc.name) +
-                         " (" + join_names(blocks) + ")");
+      r_.fail(block, context + ": " + subnet.cidr.to_string() + " is not inside any block of VPC " +
+                         util::quote(vpc.name) + " (" + join_names(blocks) + ")");
     }
     for (const EntityIndex other : vpc.subnets) {
       const aws::Subnet& o = m_.subnets[other];
       if (o.cidr.overlaps(subnet.cidr)) {
-        r_.fail(block, context + ": " + subnet.cidr.to_string() + " overlaps subnet " + q(o.name) + " (" +
+        r_.fail(block, context + ": " + subnet.cidr.to_string() + " overlaps subnet " + util::quote(o.name) + " (" +
                            o.cidr.to_string() + ", at " + o.where + ")");
       }
     }
@@ -468,7 +464,7 @@ class NetworkLoader {
     const std::string name = name_of(n, context);
     const EntityIndex index = next_index(m_.nat_gateways.size());
     nat_gateways_.add(r_, n["name"], name, index);
-    context = "NAT gateway " + q(name);
+    context = "NAT gateway " + util::quote(name);
     aws::NatGateway nat;
     nat.name = name;
     nat.vpc = vi;
@@ -477,13 +473,13 @@ class NetworkLoader {
     if (const YAML::Node c = n["connectivity"]) {
       const std::string value = r_.string(c, context + ": connectivity");
       if (value != "public" && value != "private") {
-        r_.fail(c, context + ": connectivity must be public or private, not " + q(value) +
+        r_.fail(c, context + ": connectivity must be public or private, not " + util::quote(value) +
                        util::did_you_mean(value, std::vector<std::string>{"public", "private"}));
       }
       nat.is_public = value == "public";
     }
     if (nat.is_public && !m_.vpcs[vi].internet_gateway) {
-      r_.fail(n, context + ": a public NAT gateway needs an internet gateway in VPC " + q(m_.vpcs[vi].name) +
+      r_.fail(n, context + ": a public NAT gateway needs an internet gateway in VPC " + util::quote(m_.vpcs[vi].name) +
                      " (add internetGateway to the VPC, or set connectivity: private)");
     }
     m_.nat_gateways.push_back(std::move(nat));
@@ -500,7 +496,7 @@ class NetworkLoader {
       const std::string name = name_of(p, context);
       const EntityIndex index = next_index(m_.peerings.size());
       peerings_.add(r_, p["name"], name, index);
-      context = "peering " + q(name);
+      context = "peering " + util::quote(name);
       const EntityIndex requester = vpcs_.resolve(r_, r_.required(p, "requester", context), context + ": requester");
       const YAML::Node accepter_node = r_.required(p, "accepter", context);
       const EntityIndex accepter = vpcs_.resolve(r_, accepter_node, context + ": accepter");
@@ -508,15 +504,16 @@ class NetworkLoader {
       const aws::Vpc& b = m_.vpcs[accepter];
       if (requester == accepter) r_.fail(accepter_node, context + ": a VPC cannot peer with itself");
       if (const auto existing = m_.peering_between(requester, accepter)) {
-        r_.fail(accepter_node, context + ": VPCs " + q(a.name) + " and " + q(b.name) + " are already peered by " +
-                                   q(m_.peerings[*existing].name) + " (at " + m_.peerings[*existing].where +
+        r_.fail(accepter_node, context + ": VPCs " + util::quote(a.name) + " and " + util::quote(b.name) +
+                                   " are already peered by " + util::quote(m_.peerings[*existing].name) + " (at " +
+                                   m_.peerings[*existing].where +
                                    "); AWS allows one peering connection per pair of VPCs");
       }
       for (const net::Cidr& x : a.cidrs) {
         for (const net::Cidr& y : b.cidrs) {
           if (x.overlaps(y)) {
-            r_.fail(accepter_node, context + ": VPC " + q(a.name) + " block " + x.to_string() + " overlaps VPC " +
-                                       q(b.name) + " block " + y.to_string() +
+            r_.fail(accepter_node, context + ": VPC " + util::quote(a.name) + " block " + x.to_string() +
+                                       " overlaps VPC " + util::quote(b.name) + " block " + y.to_string() +
                                        "; AWS cannot peer VPCs whose CIDR blocks overlap, secondary blocks included");
           }
         }
@@ -533,7 +530,7 @@ class NetworkLoader {
       const std::string name = name_of(t, context);
       const EntityIndex index = next_index(m_.transit_gateways.size());
       transit_gateways_.add(r_, t["name"], name, index);
-      context = "transit gateway " + q(name);
+      context = "transit gateway " + util::quote(name);
       aws::TransitGateway tgw;
       tgw.name = name;
       tgw.where = where(t);
@@ -577,15 +574,16 @@ class NetworkLoader {
     attachment.where = where(a);
     const EntityIndex index = next_index(tgw.attachments.size());
     names.add(r_, a["name"] ? a["name"] : vpc_node, attachment.name, index);
-    context = tgw_context + " attachment " + q(attachment.name);
+    context = tgw_context + " attachment " + util::quote(attachment.name);
     if (vpc.region != tgw.region) {
-      r_.fail(vpc_node, context + ": VPC " + q(vpc.name) + " is in region " + q(m_.regions[vpc.region].name) +
-                            " and the transit gateway in " + q(m_.regions[tgw.region].name) +
+      r_.fail(vpc_node, context + ": VPC " + util::quote(vpc.name) + " is in region " +
+                            util::quote(m_.regions[vpc.region].name) + " and the transit gateway in " +
+                            util::quote(m_.regions[tgw.region].name) +
                             "; a VPC attaches only to a transit gateway of its own region");
     }
     if (const auto existing = tgw.attachment_for_vpc(attachment.vpc)) {
-      r_.fail(vpc_node, context + ": VPC " + q(vpc.name) + " is already attached by attachment " +
-                            q(tgw.attachments[*existing].name) + " (at " + tgw.attachments[*existing].where +
+      r_.fail(vpc_node, context + ": VPC " + util::quote(vpc.name) + " is already attached by attachment " +
+                            util::quote(tgw.attachments[*existing].name) + " (at " + tgw.attachments[*existing].where +
                             "); AWS allows one attachment per VPC and transit gateway");
     }
     const YAML::Node subnets = r_.required(a, "subnets", context);
@@ -596,10 +594,11 @@ class NetworkLoader {
     for (const YAML::Node& s : subnets) {
       const EntityIndex si = subnet_in_vpc(s, attachment.vpc, context);
       for (const EntityIndex earlier : attachment.subnets) {
-        if (earlier == si) r_.fail(s, context + ": subnet " + q(m_.subnets[si].name) + " is listed twice");
+        if (earlier == si) r_.fail(s, context + ": subnet " + util::quote(m_.subnets[si].name) + " is listed twice");
         if (m_.subnets[earlier].az == m_.subnets[si].az) {
-          r_.fail(s, context + ": subnets " + q(m_.subnets[earlier].name) + " and " + q(m_.subnets[si].name) +
-                         " are both in Availability Zone " + q(m_.availability_zones[m_.subnets[si].az].name) +
+          r_.fail(s, context + ": subnets " + util::quote(m_.subnets[earlier].name) + " and " +
+                         util::quote(m_.subnets[si].name) + " are both in Availability Zone " +
+                         util::quote(m_.availability_zones[m_.subnets[si].az].name) +
                          "; an attachment takes at most one subnet per Availability Zone");
         }
       }
@@ -618,14 +617,15 @@ class NetworkLoader {
     table.where = where(rt);
     const EntityIndex index = next_index(tgw.route_tables.size());
     table_names.add(r_, rt["name"], table.name, index);
-    context = tgw_context + " route table " + q(table.name);
+    context = tgw_context + " route table " + util::quote(table.name);
 
     for (const YAML::Node& n : list(rt, "associations", context)) {
       const EntityIndex a = attachments.resolve(r_, n, context + ": associations");
       aws::TransitGatewayAttachment& attachment = tgw.attachments[a];
       if (attachment.route_table) {
-        r_.fail(n, context + ": attachment " + q(attachment.name) + " is already associated with route table " +
-                       q(tgw.route_tables[*attachment.route_table].name) + " (at " + association_where[a] +
+        r_.fail(n, context + ": attachment " + util::quote(attachment.name) +
+                       " is already associated with route table " +
+                       util::quote(tgw.route_tables[*attachment.route_table].name) + " (at " + association_where[a] +
                        "); an attachment is associated with at most one route table");
       }
       attachment.route_table = index;
@@ -636,7 +636,7 @@ class NetworkLoader {
       const EntityIndex a = attachments.resolve(r_, n, context + ": propagations");
       const auto [it, fresh] = propagated.try_emplace(a, where(n));
       if (!fresh) {
-        r_.fail(n, context + ": attachment " + q(tgw.attachments[a].name) +
+        r_.fail(n, context + ": attachment " + util::quote(tgw.attachments[a].name) +
                        " is listed twice in propagations (first at " + it->second + ")");
       }
       table.propagations.push_back(a);
@@ -678,12 +678,12 @@ class NetworkLoader {
       table.where = where(t);
       const EntityIndex index = next_index(m_.route_tables.size());
       scope.route_tables.add(r_, t["name"], table.name, index);
-      context = "route table " + q(table.name) + " (" + scope.label + ")";
+      context = "route table " + util::quote(table.name) + " (" + scope.label + ")";
       if (const YAML::Node m = t["main"]) table.main = r_.boolean(m, context + ": main");
       if (table.main) {
         if (main) {
           r_.fail(t["main"], context + ": " + scope.label + " already has a main route table, " +
-                                 q(m_.route_tables[*main].name) + " (at " + main_where + ")");
+                                 util::quote(m_.route_tables[*main].name) + " (at " + main_where + ")");
         }
         main = index;
         main_where = where(t);
@@ -693,9 +693,10 @@ class NetworkLoader {
       for (const YAML::Node& s : list(t, "subnets", context)) {
         const EntityIndex si = subnet_in_vpc(s, vi, context);
         if (!route_association_[si].empty()) {
-          r_.fail(s, context + ": subnet " + q(m_.subnets[si].name) + " is already associated with route table " +
-                         q(m_.route_tables[m_.subnets[si].route_table].name) + " (at " + route_association_[si] +
-                         "); a subnet uses exactly one route table");
+          r_.fail(s, context + ": subnet " + util::quote(m_.subnets[si].name) +
+                         " is already associated with route table " +
+                         util::quote(m_.route_tables[m_.subnets[si].route_table].name) + " (at " +
+                         route_association_[si] + "); a subnet uses exactly one route table");
         }
         route_association_[si] = where(s);
         m_.subnets[si].route_table = index;
@@ -769,16 +770,17 @@ class NetworkLoader {
       route.target_index = peerings_.resolve(r_, t, table_context);
       const aws::PeeringConnection& p = m_.peerings[route.target_index];
       if (!p.connects(vi)) {
-        r_.fail(t, table_context + ": peering " + q(p.name) + " connects VPCs " + q(m_.vpcs[p.requester_vpc].name) +
-                       " and " + q(m_.vpcs[p.accepter_vpc].name) + ", not " + q(vpc.name));
+        r_.fail(t, table_context + ": peering " + util::quote(p.name) + " connects VPCs " +
+                       util::quote(m_.vpcs[p.requester_vpc].name) + " and " +
+                       util::quote(m_.vpcs[p.accepter_vpc].name) + ", not " + util::quote(vpc.name));
       }
     } else if (target == "transitGateway") {
       route.target = aws::RouteTargetKind::transit_gateway;
       route.target_index = transit_gateways_.resolve(r_, t, table_context);
       const aws::TransitGateway& tgw = m_.transit_gateways[route.target_index];
       if (!tgw.attachment_for_vpc(vi)) {
-        r_.fail(t, table_context + ": transit gateway " + q(tgw.name) + " has no attachment in VPC " + q(vpc.name) +
-                       "; attach the VPC before routing to it");
+        r_.fail(t, table_context + ": transit gateway " + util::quote(tgw.name) + " has no attachment in VPC " +
+                       util::quote(vpc.name) + "; attach the VPC before routing to it");
       }
     } else {
       route.target = aws::RouteTargetKind::blackhole;
@@ -805,8 +807,8 @@ class NetworkLoader {
     }
     for (const net::Cidr& block : m_.vpcs[vi].cidrs) {
       if (block == d) {
-        r_.fail(node, context + ": destination " + d.to_string() + " is a block of VPC " + q(m_.vpcs[vi].name) +
-                          ", which its local route already covers");
+        r_.fail(node, context + ": destination " + d.to_string() + " is a block of VPC " +
+                          util::quote(m_.vpcs[vi].name) + ", which its local route already covers");
       }
       if (!block.contains(d)) continue;
       // More specific than the local route: AWS takes it only for a whole
@@ -833,18 +835,18 @@ class NetworkLoader {
       for (const auto& e : entities) {
         if (e.vpc == vpc) own.push_back(e.name);
       }
-      std::string message = context + ": unknown " + names.kind() + " " + q(name);
+      std::string message = context + ": unknown " + names.kind() + " " + util::quote(name);
       if (own.empty()) {
-        message += " (VPC " + q(m_.vpcs[vpc].name) + " has none)";
+        message += " (VPC " + util::quote(m_.vpcs[vpc].name) + " has none)";
       } else {
         message += util::did_you_mean(name, own);
       }
       r_.fail(node, message);
     }
     if (entities[*found].vpc != vpc) {
-      r_.fail(node, context + ": " + names.kind() + " " + q(name) + " belongs to VPC " +
-                        q(m_.vpcs[entities[*found].vpc].name) + "; a route can only target one of VPC " +
-                        q(m_.vpcs[vpc].name));
+      r_.fail(node, context + ": " + names.kind() + " " + util::quote(name) + " belongs to VPC " +
+                        util::quote(m_.vpcs[entities[*found].vpc].name) + "; a route can only target one of VPC " +
+                        util::quote(m_.vpcs[vpc].name));
     }
     return *found;
   }
@@ -861,7 +863,7 @@ class NetworkLoader {
       group.name = name_of(g, context);
       group.vpc = vi;
       group.where = where(g);
-      context = "security group " + q(group.name) + " (" + scope.label + ")";
+      context = "security group " + util::quote(group.name) + " (" + scope.label + ")";
       if (group.name.find('/') != std::string::npos) {
         r_.fail(g["name"], context +
                                ": a security group name cannot contain '/', which separates VPC and group in "
@@ -913,7 +915,7 @@ class NetworkLoader {
   void load_security_group_rules(EntityIndex vi) {
     for (const auto& [g, index] : scopes_[vi].declared_security_groups) {
       const std::string context =
-          "security group " + q(m_.security_groups[index].name) + " (" + scopes_[vi].label + ")";
+          "security group " + util::quote(m_.security_groups[index].name) + " (" + scopes_[vi].label + ")";
       // An omitted direction keeps the rules AWS creates the group with.
       std::vector<aws::SecurityGroupRule> ingress =
           m_.security_groups[index].is_default ? default_ingress(index) : std::vector<aws::SecurityGroupRule>{};
@@ -972,8 +974,8 @@ class NetworkLoader {
       group = reference.substr(slash + 1);
       const auto found = vpcs_.find(vpc_name);
       if (!found) {
-        r_.fail(node, context + ": security group " + q(reference) + " names unknown VPC " + q(vpc_name) +
-                          util::did_you_mean(vpc_name, vpcs_.names()));
+        r_.fail(node, context + ": security group " + util::quote(reference) + " names unknown VPC " +
+                          util::quote(vpc_name) + util::did_you_mean(vpc_name, vpcs_.names()));
       }
       target_vpc = *found;
     }
@@ -982,21 +984,22 @@ class NetworkLoader {
     if (target_vpc != vi) {
       const auto peering = m_.peering_between(vi, target_vpc);
       if (!peering) {
-        r_.fail(node, context + ": security group " + q(reference) + " is in VPC " + q(other.name) +
-                          ", which is not peered with VPC " + q(own.name) +
+        r_.fail(node, context + ": security group " + util::quote(reference) + " is in VPC " + util::quote(other.name) +
+                          ", which is not peered with VPC " + util::quote(own.name) +
                           "; AWS resolves group references only within a VPC or across a VPC peering connection");
       }
       if (other.region != own.region) {
-        r_.fail(node, context + ": security group " + q(reference) + " is across peering " +
-                          q(m_.peerings[*peering].name) + ", which joins regions " + q(m_.regions[own.region].name) +
-                          " and " + q(m_.regions[other.region].name) +
+        r_.fail(node, context + ": security group " + util::quote(reference) + " is across peering " +
+                          util::quote(m_.peerings[*peering].name) + ", which joins regions " +
+                          util::quote(m_.regions[own.region].name) + " and " +
+                          util::quote(m_.regions[other.region].name) +
                           "; AWS does not resolve group references across inter-Region peering (use a CIDR)");
       }
     }
     const Names& groups = scopes_[target_vpc].security_groups;
     const auto found = groups.find(group);
     if (!found) {
-      r_.fail(node, context + ": unknown security group " + q(group) + " in VPC " + q(other.name) +
+      r_.fail(node, context + ": unknown security group " + util::quote(group) + " in VPC " + util::quote(other.name) +
                         util::did_you_mean(group, groups.names()));
     }
     return *found;
@@ -1018,13 +1021,14 @@ class NetworkLoader {
       has_default = has_default || acl.is_default;
       const EntityIndex index = next_index(m_.network_acls.size());
       scope.network_acls.add(r_, a["name"], acl.name, index);
-      context = "network ACL " + q(acl.name) + " (" + scope.label + ")";
+      context = "network ACL " + util::quote(acl.name) + " (" + scope.label + ")";
       for (const YAML::Node& s : list(a, "subnets", context)) {
         const EntityIndex si = subnet_in_vpc(s, vi, context);
         if (!acl_association_[si].empty()) {
-          r_.fail(s, context + ": subnet " + q(m_.subnets[si].name) + " is already associated with network ACL " +
-                         q(m_.network_acls[m_.subnets[si].network_acl].name) + " (at " + acl_association_[si] +
-                         "); a subnet uses exactly one network ACL");
+          r_.fail(s, context + ": subnet " + util::quote(m_.subnets[si].name) +
+                         " is already associated with network ACL " +
+                         util::quote(m_.network_acls[m_.subnets[si].network_acl].name) + " (at " +
+                         acl_association_[si] + "); a subnet uses exactly one network ACL");
         }
         acl_association_[si] = where(s);
         m_.subnets[si].network_acl = index;
@@ -1095,7 +1099,7 @@ class NetworkLoader {
       const YAML::Node action = r_.required(n, "action", numbered);
       const std::string value = r_.string(action, numbered + ": action");
       if (value != "allow" && value != "deny") {
-        r_.fail(action, numbered + ": action must be allow or deny, not " + q(value) +
+        r_.fail(action, numbered + ": action must be allow or deny, not " + util::quote(value) +
                             util::did_you_mean(value, std::vector<std::string>{"allow", "deny"}));
       }
       entry.action = value == "allow" ? aws::NaclAction::allow : aws::NaclAction::deny;
