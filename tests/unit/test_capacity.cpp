@@ -136,3 +136,25 @@ TEST_CASE("custom networking takes pod addresses from the ENIConfig subnet", "[c
   CHECK(r.subnets[1].warm == 18 - 12);
   CHECK(r.nodes[0].pod_subnet == "pods-a");
 }
+
+TEST_CASE("nodeSelector confines pods to matching node groups", "[capacity]") {
+  // Two groups of one node each; the database asks for the "data" group by
+  // EKS's node-group label, the cache for a group that does not exist.
+  capacity::CapacityInput in;
+  in.subnets.push_back({"a", "use1-az1", *net::parse_cidr("10.0.0.0/24")});
+  capacity::ClusterSpec c;
+  c.name = "shop";
+  c.node_groups.push_back({"general", m5_large(), 1, {0}, std::nullopt, true});
+  c.node_groups.push_back({"data", m5_large(), 1, {0}, std::nullopt, true});
+  in.clusters.push_back(c);
+  in.workloads.push_back({0, "data/db", "StatefulSet", 3, false, false, 0, {{"eks.amazonaws.com/nodegroup", "data"}}});
+  in.workloads.push_back({0, "data/cache", "Deployment", 2, false, false, 1, {{"eks.amazonaws.com/nodegroup", "fast"}}});
+  const auto r = capacity::plan_capacity(in, {false, 0});
+  std::vector<std::string> db_nodes;
+  for (const auto& p : r.pods) {
+    if (p.workload == 0) db_nodes.push_back(r.nodes[p.node].name);
+  }
+  CHECK(db_nodes == std::vector<std::string>{"shop/data-1", "shop/data-1", "shop/data-1"});
+  CHECK(count(r, PendingReason::node_selector) == 2);
+  CHECK(r.pending[0].detail == "0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector");
+}

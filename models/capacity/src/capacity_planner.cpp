@@ -12,6 +12,8 @@ std::string_view to_string(PendingReason reason) {
   switch (reason) {
     case PendingReason::max_pods:
       return "max pods";
+    case PendingReason::node_selector:
+      return "node selector";
     case PendingReason::insufficient_addresses:
       return "InsufficientFreeAddressesInSubnet";
     case PendingReason::insufficient_cidr_blocks:
@@ -20,6 +22,13 @@ std::string_view to_string(PendingReason reason) {
       return "ENI and IP slots";
   }
   return "unknown";
+}
+
+std::map<std::string, std::string, std::less<>> node_labels(const NodeGroupSpec& group, const std::string& az) {
+  return {{"eks.amazonaws.com/nodegroup", group.name},
+          {"kubernetes.io/os", "linux"},
+          {"node.kubernetes.io/instance-type", group.type.name},
+          {"topology.kubernetes.io/zone", az}};
 }
 
 namespace {
@@ -31,6 +40,7 @@ struct Node {
   std::uint32_t subnet = 0;
   std::uint32_t pod_subnet = 0;
   int kubelet_max_pods = 0;
+  std::map<std::string, std::string, std::less<>> labels;
   int pods = 0;
   int ip_pods = 0;    // pods that need a VPC address, with or without one
   int enis = 1;       // the primary ENI comes with the instance
@@ -76,7 +86,7 @@ class Planner {
       if (wl.per_node) {
         int replica = 0;
         for (std::uint32_t n = 0; n < nodes_.size(); ++n) {
-          if (nodes_[n].cluster != wl.cluster) continue;
+          if (nodes_[n].cluster != wl.cluster || !selects(wl, nodes_[n])) continue;
           if (auto f = place_on(w, n, replica)) pending.push_back({wl.name, replica, f->node, f->reason, f->detail});
           ++replica;
         }
@@ -99,21 +109,41 @@ class Planner {
       return std::tuple(spread_az_[w][node_az_[n]], spread_[w][n], nodes_[n].pods, n);
     };
     int in_cluster = 0;
+    int selected = 0;
     for (std::uint32_t n = 0; n < nodes_.size(); ++n) {
       const Node& node = nodes_[n];
       if (node.cluster != wl.cluster) continue;
       ++in_cluster;
+      if (!selects(wl, node)) continue;
+      ++selected;
       if (node.pods >= node.kubelet_max_pods) continue;
       if (!best || key(n) < key(*best)) best = n;
+    }
+    if (selected == 0) {
+      return Failure{PendingReason::node_selector,
+                     "0/" + std::to_string(in_cluster) + " nodes are available: " + std::to_string(in_cluster) +
+                         " node(s) didn't match Pod's node affinity/selector",
+                     ""};
     }
     if (!best) {
       // kube-scheduler's own wording for a full cluster.
       return Failure{PendingReason::max_pods,
-                     "0/" + std::to_string(in_cluster) + " nodes are available: " + std::to_string(in_cluster) +
-                         " Too many pods",
+                     "0/" + std::to_string(in_cluster) + " nodes are available: " + std::to_string(selected) +
+                         " Too many pods" +
+                         (selected < in_cluster ? ", " + std::to_string(in_cluster - selected) +
+                                                      " node(s) didn't match Pod's node affinity/selector"
+                                                : std::string()),
                      ""};
     }
     return place_on(w, *best, replica);
+  }
+
+  static bool selects(const WorkloadSpec& wl, const Node& node) {
+    for (const auto& [key, value] : wl.node_selector) {
+      const auto it = node.labels.find(key);
+      if (it == node.labels.end() || it->second != value) return false;
+    }
+    return true;
   }
 
   // Binds one pod of workload `w` to node `n` and gives it an address.
@@ -204,6 +234,7 @@ class Planner {
             node.pod_subnet = it->second;
           }
           node.kubelet_max_pods = mp.kubelet_max_pods;
+          node.labels = node_labels(group, in_.subnets[node.subnet].az);
           // The instance's own address on its primary ENI.
           if (!ipam_[node.subnet].allocate_address()) {
             throw std::invalid_argument("subnet " + in_.subnets[node.subnet].name +

@@ -54,6 +54,9 @@ struct WorkloadSpec {
   bool per_node = false;
   bool host_network = false;  // takes a pod slot but no VPC address
   std::int32_t source = -1;   // index among the cluster's manifest workloads; -1 for EKS system pods
+  // spec.nodeSelector: every pair must be among the node's labels (see
+  // node_labels()).
+  std::map<std::string, std::string, std::less<>> node_selector = {};
 };
 
 struct CapacityInput {
@@ -65,6 +68,7 @@ struct CapacityInput {
 // Why a pod did not run.
 enum class PendingReason {
   max_pods,                  // Unschedulable: every node holds its max pods
+  node_selector,             // Unschedulable: no node has the labels the pod asks for
   insufficient_addresses,    // InsufficientFreeAddressesInSubnet
   insufficient_cidr_blocks,  // InsufficientCidrBlocks: no free aligned /28
   eni_limit,                 // the node's ENI and IP slots are all in use
@@ -144,5 +148,10 @@ struct PlanOptions {
 };
 
 CapacityReport plan_capacity(const CapacityInput& input, const PlanOptions& options = {});
+
+// The labels EKS puts on a node of this group in this AZ, which nodeSelector
+// can match: eks.amazonaws.com/nodegroup, topology.kubernetes.io/zone,
+// node.kubernetes.io/instance-type, kubernetes.io/os.
+std::map<std::string, std::string, std::less<>> node_labels(const NodeGroupSpec& group, const std::string& az);
 
 }  // namespace eksim::capacity
