@@ -7,6 +7,7 @@
 
 #include "eksim/aws/instance_catalog.hpp"
 #include "eksim/capacity/capacity_planner.hpp"
+#include "eksim/capacity/scenario_capacity.hpp"
 #include "eksim/net/cidr.hpp"
 
 using namespace eksim;
@@ -157,4 +158,25 @@ TEST_CASE("nodeSelector confines pods to matching node groups", "[capacity]") {
   CHECK(db_nodes == std::vector<std::string>{"shop/data-1", "shop/data-1", "shop/data-1"});
   CHECK(count(r, PendingReason::node_selector) == 2);
   CHECK(r.pending[0].detail == "0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector");
+}
+
+TEST_CASE("eksim capacity on a scenario names the exhausted subnet, the AWS reason and the count", "[capacity]") {
+  // tests/scenarios/subnet-exhaustion.yaml is the first case above written
+  // as a scenario (CoreDNS off, so only the two host-network DaemonSets
+  // precede the 60 replicas): the same hand computation applies.
+  const auto s = eksim::scenario::load_scenario(std::string(EKSIM_SOURCE_DIR) +
+                                                "/tests/scenarios/subnet-exhaustion.yaml");
+  const auto r = capacity::plan_capacity(capacity::capacity_input(s), {false, 0});
+  REQUIRE(r.subnets.size() == 1);
+  CHECK(r.subnets[0].name == "pods-a");
+  CHECK(r.subnets[0].free == 0);
+  CHECK(r.subnets[0].assigned == 53);
+  CHECK(count(r, PendingReason::insufficient_addresses) == 1);
+  CHECK(count(r, PendingReason::max_pods) == 6);
+  for (const auto& p : r.pending) {
+    if (p.reason == PendingReason::insufficient_addresses) {
+      CHECK(p.workload == "web/api");
+      CHECK(p.detail == "subnet pods-a has no free address (InsufficientFreeAddressesInSubnet)");
+    }
+  }
 }

@@ -1,5 +1,7 @@
 #include "eksim/report/capacity_report.hpp"
 
+#include <map>
+
 #include "eksim/report/json_writer.hpp"
 #include "eksim/report/table.hpp"
 
@@ -32,7 +34,13 @@ std::string capacity_text(const capacity::CapacityReport& r) {
   }
   out += nodes.str();
 
-  out += "\npending pods: " + std::to_string(r.pending.size()) + "\n";
+  out += "\npending pods: " + std::to_string(r.pending.size());
+  // One line of totals by reason first, then every pod.
+  std::map<std::string, int> by_reason;
+  for (const auto& p : r.pending) ++by_reason[std::string(capacity::to_string(p.reason))];
+  std::string totals;
+  for (const auto& [reason, n] : by_reason) totals += (totals.empty() ? "" : ", ") + std::to_string(n) + " " + reason;
+  out += totals.empty() ? "\n" : " (" + totals + ")\n";
   if (!r.pending.empty()) {
     Table pending({"workload", "replica", "node", "reason", "detail"});
     for (const auto& p : r.pending) {
