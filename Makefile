@@ -82,7 +82,9 @@ bench-kernel: build
 	fi
 	$(PYTHON) bench/compare_kernel.py $(BUILD)/bench/kernel.json $(BUILD)/bench/ns3_hold.json --require-ratio 5
 
+# Every suite; JSON under build/bench/.
 bench: bench-kernel
+	$(BUILD)/bin/model_bench --benchmark_out=$(BUILD)/bench/model.json --benchmark_out_format=json
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp' '*.cc')

@@ -4,7 +4,9 @@
   /usr/bin/python3 docs/figures.py [--eksim build/bin/eksim]
 
 Writes docs/img/quickstart-latency.png: the latency CDF of the quickstart
-flow at three seeds, from the JSON report's histogram buckets.
+flow at three seeds, from the JSON report's histogram buckets; and
+docs/img/two-clusters-tgw.png: `eksim validate --format dot` of that
+scenario, drawn by Graphviz.
 """
 import argparse
 import json
@@ -50,6 +52,12 @@ def main():
     fig.tight_layout()
     out = ROOT / "docs/img/quickstart-latency.png"
     fig.savefig(out, dpi=110)
+    print(f"wrote {out.relative_to(ROOT)}")
+
+    dot = subprocess.run([args.eksim, "validate", "scenarios/two-clusters-tgw.yaml", "--format", "dot"],
+                         cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    out = ROOT / "docs/img/two-clusters-tgw.png"
+    subprocess.run(["dot", "-Tpng", "-Gdpi=90", "-o", str(out)], input=dot, text=True, check=True)
     print(f"wrote {out.relative_to(ROOT)}")
 
 
