@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <string_view>
+#include <utility>
 
 #include "api_kinds.hpp"
 #include "object_readers.hpp"
@@ -32,6 +34,73 @@ std::optional<WorkloadKind> workload_kind(std::string_view kind) {
   return std::nullopt;
 }
 
+// One YAML document's text and the number of lines before it in the file.
+struct DocumentText {
+  std::string text;
+  int first_line = 0;
+};
+
+// A line that starts with a document marker: "---" or "..." followed by
+// whitespace or nothing.
+bool is_marker(std::string_view line, std::string_view marker) {
+  return line.substr(0, 3) == marker && (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
+}
+
+// Splits a stream into documents at "---" and "..." lines. YAML forbids
+// these markers at column 0 inside any scalar, so splitting the text is
+// exact. Each document is then parsed on its own with YAML::Load, because
+// yaml-cpp 0.7's LoadAll can loop forever on malformed input (fixed upstream
+// after 0.8 by jbeder/yaml-cpp#1319). A marker line keeps its columns: the
+// marker is blanked and any content after it ("--- {a: 1}") stays in place.
+std::vector<DocumentText> split_documents(std::string_view text) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // UTF-8 byte order mark
+  std::vector<DocumentText> docs(1);
+  int line_number = 0;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t newline = text.find('\n', start);
+    const std::size_t end = newline == std::string_view::npos ? text.size() : newline + 1;
+    const std::string_view line = text.substr(start, end - start);
+    if (is_marker(line, "---")) {
+      docs.push_back(DocumentText{"   " + std::string(line.substr(3)), line_number});
+    } else if (is_marker(line, "...")) {
+      docs.push_back(DocumentText{"", line_number + 1});
+    } else {
+      docs.back().text.append(line);
+    }
+    ++line_number;
+    start = end;
+  }
+  return docs;
+}
+
+// The (line, column) of the first thing in `text` that is neither blank, a
+// comment nor a null literal; nullopt when there is none.
+std::optional<std::pair<int, int>> first_non_null_content(std::string_view text) {
+  int line_number = 0;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t newline = text.find('\n', start);
+    const std::size_t end = newline == std::string_view::npos ? text.size() : newline;
+    std::string_view line = text.substr(start, end - start);
+    const std::size_t first = line.find_first_not_of(" \t\r");
+    if (first != std::string_view::npos && line[first] != '#') {
+      std::string_view value = line.substr(first);
+      const std::size_t comment = value.find(" #");
+      if (comment != std::string_view::npos) value = value.substr(0, comment);
+      while (!value.empty() && (value.back() == ' ' || value.back() == '\t' || value.back() == '\r')) {
+        value.remove_suffix(1);
+      }
+      if (value != "~" && value != "null" && value != "Null" && value != "NULL") {
+        return std::pair<int, int>{line_number, static_cast<int>(first)};
+      }
+    }
+    ++line_number;
+    start = end + 1;
+  }
+  return std::nullopt;
+}
+
 std::string object_key(std::string_view kind, std::string_view namespace_name, std::string_view name) {
   std::string key(kind);
   key += '\n';
@@ -45,18 +114,29 @@ std::string object_key(std::string_view kind, std::string_view namespace_name, s
 
 void ManifestBuilder::add_text(const std::string& text, const std::string& file) {
   set_.files.push_back(file);
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(text);
-  } catch (const YAML::Exception& e) {
-    // ParserException, and DeepRecursion for pathological nesting.
-    throw LoadError(SourceLocation{file, e.mark.line + 1, e.mark.column + 1}, "invalid YAML: " + e.msg);
-  }
   Reader r(file, &set_.warnings);
   const std::string name = base_name(file);
   const bool kustomization = name == "kustomization.yaml" || name == "kustomization.yml" || name == "Kustomization";
-  for (const YAML::Node& doc : documents) {
-    if (doc.IsNull()) continue;  // "---" with nothing, or only comments
+  for (const DocumentText& chunk : split_documents(text)) {
+    YAML::Node doc;
+    try {
+      doc = YAML::Load(chunk.text);
+    } catch (const YAML::Exception& e) {
+      // ParserException, and DeepRecursion for pathological nesting.
+      throw LoadError(SourceLocation{file, e.mark.line + 1 + chunk.first_line, e.mark.column + 1},
+                      "invalid YAML: " + e.msg);
+    }
+    r.set_line_offset(chunk.first_line);
+    if (doc.IsNull()) {
+      // "---" with nothing, only comments, or an explicit null. yaml-cpp also
+      // returns null for some text it cannot read at all (a stray ","); that
+      // must not pass as an empty document.
+      if (const auto junk = first_non_null_content(chunk.text)) {
+        throw LoadError(SourceLocation{file, junk->first + 1 + chunk.first_line, junk->second + 1},
+                        "invalid YAML: cannot read a document starting here");
+      }
+      continue;
+    }
     const Field field{YAML::Node(), doc, ""};
     r.set_object("");
     if (!doc.IsMap()) {

@@ -193,7 +193,7 @@ ScalarType scalar_type(const YAML::Node& scalar) {
 SourceLocation Reader::at(const YAML::Node& node) const {
   if (!valid_mark(node)) return SourceLocation{file_, 0, 0};
   const YAML::Mark m = node.Mark();
-  return SourceLocation{file_, m.line + 1, m.column + 1};
+  return SourceLocation{file_, m.line + 1 + line_offset_, m.column + 1};
 }
 
 SourceLocation Reader::at(const Field& field) const {

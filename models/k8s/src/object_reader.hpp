@@ -53,6 +53,9 @@ class Reader {
       : file_(std::move(file)), warnings_(warnings) {}
 
   [[nodiscard]] const std::string& file() const { return file_; }
+  // Lines before the document being read: yaml-cpp numbers lines per document.
+  void set_line_offset(int lines) { line_offset_ = lines; }
+  [[nodiscard]] int line_offset() const { return line_offset_; }
   // The object being read, for messages: "Deployment 'web/frontend'".
   void set_object(std::string description) { object_ = std::move(description); }
   [[nodiscard]] const std::string& object() const { return object_; }
@@ -71,6 +74,7 @@ class Reader {
   [[nodiscard]] std::string message(const std::string& path, const std::string& problem) const;
   std::string file_;
   std::string object_;
+  int line_offset_ = 0;
   std::vector<ManifestWarning>* warnings_;
 };
 

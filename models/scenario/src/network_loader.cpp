@@ -198,8 +198,9 @@ class NetworkLoader {
     if (!found) {
       std::vector<std::string> own;
       for (const EntityIndex s : m_.vpcs[vpc].subnets) own.push_back(m_.subnets[s].name);
-      r_.fail(node, context + ": unknown subnet " + util::quote(name) +
-                        util::did_you_mean(name, own.empty() ? subnets_.names() : own));
+      const std::string hint =
+          own.empty() ? " (VPC " + util::quote(m_.vpcs[vpc].name) + " has no subnets)" : util::did_you_mean(name, own);
+      r_.fail(node, context + ": unknown subnet " + util::quote(name) + hint);
     }
     if (m_.subnets[*found].vpc != vpc) {
       r_.fail(node, context + ": subnet " + util::quote(name) + " is in VPC " +

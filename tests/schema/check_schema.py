@@ -1,0 +1,47 @@
+#!/usr/bin/env python3
+"""Checks scenarios/scenario.schema.json against the scenarios eksim loads.
+
+Every scenario shipped in scenarios/ and tests/scenarios/ must validate (so
+editors using the schema never flag a valid file), and a few known-bad
+documents must not (so the schema is not vacuous). Run with /usr/bin/python3
+(Debian's python3-jsonschema and python3-yaml).
+"""
+import pathlib
+import sys
+
+import jsonschema
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
+schema = yaml.safe_load((ROOT / "scenarios/scenario.schema.json").read_text())
+jsonschema.Draft202012Validator.check_schema(schema)
+validator = jsonschema.Draft202012Validator(schema)
+
+failures = 0
+files = sorted(ROOT.glob("scenarios/*.yaml")) + sorted(ROOT.glob("tests/scenarios/*.yaml"))
+for path in files:
+    errors = list(validator.iter_errors(yaml.safe_load(path.read_text())))
+    if errors:
+        failures += 1
+        print(f"FAIL {path.relative_to(ROOT)}: {errors[0].message} at {list(errors[0].absolute_path)}")
+
+bad = {
+    "unknown top-level key": {"scenario": {"name": "x"}, "vpc": []},
+    "misspelled scenario key": {"scenario": {"name": "x", "duraton": "1s"}},
+    "duration without unit": {"scenario": {"name": "x", "duration": "10"}},
+    "node group without instance type": {
+        "scenario": {"name": "x"},
+        "clusters": [{"name": "c", "vpc": "v", "nodeGroups": [{"name": "g", "count": 1, "subnets": ["a"]}]}],
+    },
+    "workload not cluster/namespace/name": {
+        "scenario": {"name": "x"},
+        "traffic": [{"from": "web/frontend", "to": "c/web/cart", "rate": "1/s"}],
+    },
+}
+for what, doc in bad.items():
+    if validator.is_valid(doc):
+        failures += 1
+        print(f"FAIL the schema accepts a document with {what}")
+
+print(f"{len(files) + len(bad) - failures} passed, {failures} failed")
+sys.exit(1 if failures else 0)
