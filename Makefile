@@ -29,11 +29,14 @@ build: configure
 run: build
 	$(BUILD)/bin/eksim run scenarios/quickstart.yaml
 
-# Every test: unit, golden and Python tests on the release build, then the
-# unit and golden tests again under AddressSanitizer + UBSan.
+# Every test: unit, golden and schema tests on the release build, the unit
+# and golden tests again under AddressSanitizer + UBSan, then each fuzz
+# target for a short bounded run (TEST_FUZZ_SECONDS each).
+TEST_FUZZ_SECONDS ?= 15
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	@$(MAKE) --no-print-directory test-asan
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
 
 test-fast: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -26,6 +26,18 @@ const Workload& workload(const std::string& ns, const std::string& name, const s
   return shop().workloads[*index];
 }
 
+const Namespace& ns(const std::string& name) {
+  const auto index = shop().find_namespace(name);
+  REQUIRE(index);
+  return shop().namespaces[*index];
+}
+
+const Pod& pod(const std::string& ns, const std::string& name) {
+  const auto index = shop().find_pod(ns, name);
+  REQUIRE(index);
+  return shop().pods[*index];
+}
+
 const Service& service(const std::string& ns, const std::string& name) {
   const auto index = shop().find_service(ns, name);
   REQUIRE(index);
@@ -47,10 +59,10 @@ TEST_CASE("a directory is read recursively in path order, skipping hidden folder
 
 TEST_CASE("every namespace carries kubernetes.io/metadata.name, declared or not", "[k8s]") {
   REQUIRE(shop().namespaces.size() == 3);
-  const Namespace& web = shop().namespaces[*shop().find_namespace("web")];
+  const Namespace& web = ns("web");
   CHECK(web.declared);
   CHECK(web.labels == Labels{{"kubernetes.io/metadata.name", "web"}, {"team", "shop"}, {"env", "prod"}});
-  const Namespace& monitoring = shop().namespaces[*shop().find_namespace("monitoring")];
+  const Namespace& monitoring = ns("monitoring");
   CHECK(monitoring.labels == Labels{{"kubernetes.io/metadata.name", "monitoring"}});
   // Objects with no metadata.namespace live in `default`, which exists implicitly.
   const ManifestSet loose = load_manifest_text(
@@ -133,7 +145,7 @@ TEST_CASE("pods group under their owner, imported or not", "[k8s]") {
   CHECK_FALSE(shop().pods[debug.pods[0]].owner);
 
   // cart-0 names the imported StatefulSet: no workload of its own.
-  const Pod& cart0 = shop().pods[*shop().find_pod("data", "cart-0")];
+  const Pod& cart0 = pod("data", "cart-0");
   CHECK(shop().workloads[cart0.workload].id == "data/cart[StatefulSet]");
   CHECK(cart0.owner->kind == "StatefulSet");
   CHECK(cart0.spec.labels.count("statefulset.kubernetes.io/pod-name") == 1);
@@ -301,4 +313,37 @@ TEST_CASE("missing paths and empty directories are errors", "[k8s]") {
                     Catch::Contains("directory holds no .yaml, .yml or .json files"));
   std::filesystem::remove(empty);
   CHECK(load_manifests({}).workloads.empty());
+}
+
+TEST_CASE("documents are split at --- and ... lines with positions kept", "[k8s]") {
+  // CRLF line endings, a byte order mark, an inline document after "---", an
+  // explicit end marker and an empty document.
+  const std::string text =
+      "\xEF\xBB\xBF# first\r\n"
+      "apiVersion: v1\r\n"
+      "kind: Namespace\r\n"
+      "metadata: {name: one}\r\n"
+      "--- {apiVersion: v1, kind: Namespace, metadata: {name: two}}\r\n"
+      "...\r\n"
+      "---\r\n"
+      "---\r\n"
+      "apiVersion: v1\r\n"
+      "kind: Namespace\r\n"
+      "metadata: {name: Three}\r\n";
+  CHECK_THROWS_WITH(load_manifest_text(text, "split.yaml"),
+                    Catch::StartsWith("split.yaml:11:18: Namespace: metadata.name: invalid name 'Three'"));
+  const ManifestSet two = load_manifest_text(text.substr(0, text.find("---\r\n---")), "split.yaml");
+  REQUIRE(two.namespaces.size() == 2);
+  CHECK(two.namespaces[1].name == "two");
+  CHECK(two.namespaces[1].where.str() == "split.yaml:5:5");
+}
+
+TEST_CASE("text yaml-cpp cannot read is an error, never an empty document", "[k8s]") {
+  CHECK_THROWS_WITH(load_manifest_text("apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\n,\nkind: Pod\n", "junk.yaml"),
+                    Catch::StartsWith("junk.yaml:5:1: invalid YAML"));
+  // yaml-cpp 0.7's LoadAll loops forever on this input (a quote opened before
+  // a document marker); the importer must stop with an error.
+  CHECK_THROWS_WITH(load_manifest_text("kind: N\nmetadata:\n  name: a\n \"  env: prod\n---\nkind: x\n", "hang.yaml"),
+                    Catch::StartsWith("hang.yaml:") && Catch::Contains("invalid YAML"));
+  CHECK(load_manifest_text("# only a comment\n---\n~\n...\n", "empty.yaml").workloads.empty());
 }

@@ -25,7 +25,11 @@ const NetworkPolicy& policy(const std::string& ns, const std::string& name) {
   return policies().network_policies[*index];
 }
 
-const Namespace& ns(const std::string& name) { return policies().namespaces[*policies().find_namespace(name)]; }
+const Namespace& ns(const std::string& name) {
+  const auto index = policies().find_namespace(name);
+  REQUIRE(index);
+  return policies().namespaces[*index];
+}
 
 }  // namespace
 
@@ -117,7 +121,9 @@ TEST_CASE("item 7: namespaceSelectors see the implicit kubernetes.io/metadata.na
   CHECK(dns.scope() == PeerScope::PodsInNamespaces);
   CHECK(dns.namespace_selector->match_labels == Labels{{"kubernetes.io/metadata.name", "kube-system"}});
   // `monitoring` was declared without labels, yet an ANP selects it by name.
-  const AdminNetworkPolicy& anp = policies().admin_network_policies[*policies().find_admin_network_policy("protect-data")];
+  const auto anp_index = policies().find_admin_network_policy("protect-data");
+  REQUIRE(anp_index);
+  const AdminNetworkPolicy& anp = policies().admin_network_policies[*anp_index];
   CHECK(anp.ingress[0].peers[0].namespace_selector.matches(ns("monitoring").labels));
   CHECK_FALSE(anp.ingress[0].peers[0].namespace_selector.matches(ns("web").labels));
 }

@@ -43,7 +43,7 @@ struct DocumentText {
 // A line that starts with a document marker: "---" or "..." followed by
 // whitespace or nothing.
 bool is_marker(std::string_view line, std::string_view marker) {
-  return line.substr(0, 3) == marker && (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
+  return line.substr(0, 3) == marker && (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r' || line[3] == '\n');
 }
 
 // Splits a stream into documents at "---" and "..." lines. YAML forbids

@@ -56,7 +56,7 @@ SubnetRef subnet_of(const YamlReader& r, const YAML::Node& node, const NetworkLo
 }  // namespace
 
 std::vector<Cluster> load_clusters(const YamlReader& r, const YAML::Node& clusters, const NetworkLookup& network,
-                                   const aws::InstanceCatalog& catalog) {
+                                   const aws::InstanceCatalog& catalog, bool read_manifests) {
   r.expect_sequence(clusters, "clusters");
   std::vector<Cluster> out;
   std::set<std::string> names;
@@ -146,13 +146,17 @@ std::vector<Cluster> load_clusters(const YamlReader& r, const YAML::Node& cluste
       for (const YAML::Node& m : manifests) {
         const std::filesystem::path p = base / r.string(m, where + " manifest path");
         std::error_code ec;
-        if (!std::filesystem::exists(p, ec)) r.fail(m, where + ": manifest path '" + p.string() + "' does not exist");
+        if (read_manifests && !std::filesystem::exists(p, ec)) {
+          r.fail(m, where + ": manifest path '" + p.string() + "' does not exist");
+        }
         cluster.manifests.push_back(p);
       }
-      std::vector<std::string> paths;
-      for (const auto& p : cluster.manifests) paths.push_back(p.string());
-      // Errors inside a manifest name the manifest's own file and line.
-      cluster.objects = k8s::load_manifests(paths);
+      if (read_manifests) {
+        std::vector<std::string> paths;
+        for (const auto& p : cluster.manifests) paths.push_back(p.string());
+        // Errors inside a manifest name the manifest's own file and line.
+        cluster.objects = k8s::load_manifests(paths);
+      }
     }
     out.push_back(std::move(cluster));
   }

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -63,10 +64,6 @@ class Names {
     const auto it = entries_.find(name);
     if (it == entries_.end()) return std::nullopt;
     return it->second.index;
-  }
-  [[nodiscard]] std::string where(const std::string& name) const {
-    const auto it = entries_.find(name);
-    return it == entries_.end() ? std::string() : it->second.where;
   }
   [[nodiscard]] std::vector<std::string> names() const {
     std::vector<std::string> out;

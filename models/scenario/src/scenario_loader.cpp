@@ -22,7 +22,7 @@ const aws::InstanceCatalog& instance_catalog() {
   return catalog;
 }
 
-Scenario load(const YamlReader& r) {
+Scenario load(const YamlReader& r, ReferencedFiles files) {
   const YAML::Node& root = r.root();
   if (!root.IsDefined() || root.IsNull()) r.fail(root, "the scenario file is empty");
   r.check_keys(root,
@@ -61,7 +61,7 @@ Scenario load(const YamlReader& r) {
       for (const auto& v : net.subnets) names.push_back(v.name);
       return names;
     };
-    s.clusters = load_clusters(r, clusters, lookup, catalog);
+    s.clusters = load_clusters(r, clusters, lookup, catalog, files == ReferencedFiles::read);
   }
 
   if (const YAML::Node hops = root["hopLatency"]) {
@@ -152,10 +152,10 @@ std::string workload_name(const Scenario& s, const WorkloadRef& w) {
   return c.name + "/" + wl.namespace_name + "/" + wl.name;
 }
 
-Scenario load_scenario(const std::string& path) { return load(YamlReader::from_file(path)); }
+Scenario load_scenario(const std::string& path) { return load(YamlReader::from_file(path), ReferencedFiles::read); }
 
-Scenario load_scenario_text(const std::string& text, const std::string& name) {
-  return load(YamlReader::from_string(text, name));
+Scenario load_scenario_text(const std::string& text, const std::string& name, ReferencedFiles files) {
+  return load(YamlReader::from_string(text, name), files);
 }
 
 }  // namespace eksim::scenario

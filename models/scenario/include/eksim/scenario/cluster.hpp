@@ -58,7 +58,8 @@ struct NetworkLookup {
 };
 
 // Reads the `clusters` list; every problem is a LoadError at its place.
+// With read_manifests false, manifest paths are kept but neither checked nor read.
 std::vector<Cluster> load_clusters(const YamlReader& r, const YAML::Node& clusters, const NetworkLookup& network,
-                                   const aws::InstanceCatalog& catalog);
+                                   const aws::InstanceCatalog& catalog, bool read_manifests = true);
 
 }  // namespace eksim::scenario

@@ -65,9 +65,15 @@ struct Scenario {
 // "cluster/namespace/name" of a workload.
 std::string workload_name(const Scenario& s, const WorkloadRef& w);
 
+// Whether the files a scenario names (its clusters' manifests) are read.
+enum class ReferencedFiles { read, ignore };
+
 // Loads and validates a scenario file; throws LoadError on any problem.
 Scenario load_scenario(const std::string& path);
-// Same, from text in memory (`name` stands in for the file name in errors).
-Scenario load_scenario_text(const std::string& text, const std::string& name);
+// Same, from text in memory (`name` stands in for the file name in errors,
+// and its folder is where relative manifest paths start). `ignore` leaves
+// manifest paths unread, for fuzzing the scenario language alone.
+Scenario load_scenario_text(const std::string& text, const std::string& name,
+                            ReferencedFiles files = ReferencedFiles::read);
 
 }  // namespace eksim::scenario
