@@ -17,9 +17,9 @@ namespace {
 const std::string kBad = std::string(EKSIM_SOURCE_DIR) + "/tests/k8s/bad/";
 
 struct BadCase {
-  const char* file;      // under tests/k8s/bad/
-  const char* where;     // "line:column"
-  const char* message;   // the rest of what(), exactly
+  const char* file;     // under tests/k8s/bad/
+  const char* where;    // "line:column"
+  const char* message;  // the rest of what(), exactly
 };
 
 const std::vector<BadCase> kCases = {

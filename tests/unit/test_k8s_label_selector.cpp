@@ -6,8 +6,8 @@
 #include "eksim/k8s/label_selector.hpp"
 #include "eksim/k8s/manifest_loader.hpp"
 
-using eksim::k8s::LabelSelector;
 using eksim::k8s::Labels;
+using eksim::k8s::LabelSelector;
 using eksim::k8s::LoadError;
 using eksim::k8s::SelectorOperator;
 using eksim::k8s::SelectorRequirement;
@@ -45,8 +45,8 @@ TEST_CASE("matchLabels and matchExpressions are ANDed", "[k8s]") {
   CHECK_FALSE(s.matches(Labels{{"app", "cart"}, {"tier", "backend"}, {"canary", "true"}}));  // DoesNotExist fails
   CHECK_FALSE(s.matches(Labels{{"app", "cart"}, {"tier", "backend"}, {"canary", ""}}));      // even with ""
   CHECK_FALSE(s.matches(Labels{{"app", "web"}, {"tier", "backend"}}));                       // In fails
-  CHECK_FALSE(s.matches(Labels{{"app", "cart"}}));                                            // no tier
-  CHECK_FALSE(s.matches(Labels{{"app", "cart"}, {"tier", "frontend"}}));                      // matchLabels fails
+  CHECK_FALSE(s.matches(Labels{{"app", "cart"}}));                                           // no tier
+  CHECK_FALSE(s.matches(Labels{{"app", "cart"}, {"tier", "frontend"}}));                     // matchLabels fails
   CHECK_FALSE(s.matches(Labels{}));
   CHECK(s.to_string() == "tier=backend,app in (cart,api),!canary,tier");
 }
@@ -63,7 +63,7 @@ TEST_CASE("NotIn matches pods without the key; Exists matches an empty value", "
   CHECK_FALSE(exists.matches(Labels{{"app", "canary"}}));
 
   const SelectorRequirement in{"env", SelectorOperator::In, {"prod"}};
-  CHECK_FALSE(in.matches(Labels{}));  // In needs the key
+  CHECK_FALSE(in.matches(Labels{}));                 // In needs the key
   CHECK_FALSE(in.matches(Labels{{"env", "Prod"}}));  // values are case-sensitive
 }
 
@@ -81,8 +81,9 @@ TEST_CASE("an empty selector selects everything; a present key with another valu
 }
 
 TEST_CASE("selector requirements are validated like the API server does", "[k8s]") {
-  CHECK_THROWS_WITH(selector_from_yaml("{matchExpressions: [{key: app, operator: In}]}"),
-                    Catch::Contains("selector.yaml:5:") && Catch::Contains("operator In needs a non-empty 'values' list"));
+  CHECK_THROWS_WITH(
+      selector_from_yaml("{matchExpressions: [{key: app, operator: In}]}"),
+      Catch::Contains("selector.yaml:5:") && Catch::Contains("operator In needs a non-empty 'values' list"));
   CHECK_THROWS_WITH(selector_from_yaml("{matchExpressions: [{key: app, operator: Exists, values: [x]}]}"),
                     Catch::Contains("selector.yaml:5:") && Catch::Contains("operator Exists takes no values"));
   CHECK_THROWS_WITH(selector_from_yaml("{matchExpressions: [{key: app, operator: notin, values: [x]}]}"),

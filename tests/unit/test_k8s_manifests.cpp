@@ -1,8 +1,8 @@
 // Importing the multi-namespace shop of tests/k8s/shop/: files of every form
 // (multi-document YAML, JSON, a List, exported pods with ownerReferences,
 // custom resources, a kustomization), checked against the manifests by hand.
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -48,8 +48,8 @@ const Service& service(const std::string& ns, const std::string& name) {
 
 TEST_CASE("a directory is read recursively in path order, skipping hidden folders", "[k8s]") {
   const std::vector<std::string> expected = {
-      "00-namespaces.yaml", "admin-policies.yaml", "cart.yaml",       "checkout.json",         "extras.yaml",
-      "frontend.yaml",      "kustomization.yaml",  "list.yaml",       "network-policies.yaml", "node-exporter.yaml",
+      "00-namespaces.yaml", "admin-policies.yaml", "cart.yaml",    "checkout.json",         "extras.yaml",
+      "frontend.yaml",      "kustomization.yaml",  "list.yaml",    "network-policies.yaml", "node-exporter.yaml",
       "pods.yaml",          "report-cronjob.yaml", "services.yaml"};
   REQUIRE(shop().files.size() == expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) CHECK(shop().files[i] == kShop + "/" + expected[i]);
@@ -273,8 +273,8 @@ items:
                                               "list.yaml");
   REQUIRE(list.workloads.size() == 1);
   CHECK(list.workloads[0].kind == WorkloadKind::Deployment);
-  CHECK(list.workloads[0].replicas == 16);      // go-yaml reads 0x10 as 16
-  CHECK(list.workloads[0].pod.host_network);    // and `yes` as true (YAML 1.1)
+  CHECK(list.workloads[0].replicas == 16);    // go-yaml reads 0x10 as 16
+  CHECK(list.workloads[0].pod.host_network);  // and `yes` as true (YAML 1.1)
 
   // Job without completions runs `parallelism` pods; default parallelism 1.
   const ManifestSet jobs = load_manifest_text(R"({"apiVersion": "batch/v1", "kind": "Job",
@@ -309,8 +309,7 @@ TEST_CASE("missing paths and empty directories are errors", "[k8s]") {
   CHECK_THROWS_WITH(load_manifests({kShop + "/nope"}), Catch::Contains("nope: no such file or directory"));
   const auto empty = std::filesystem::temp_directory_path() / "eksim-k8s-empty-dir-test";
   std::filesystem::create_directories(empty);
-  CHECK_THROWS_WITH(load_manifests({empty.string()}),
-                    Catch::Contains("directory holds no .yaml, .yml or .json files"));
+  CHECK_THROWS_WITH(load_manifests({empty.string()}), Catch::Contains("directory holds no .yaml, .yml or .json files"));
   std::filesystem::remove(empty);
   CHECK(load_manifests({}).workloads.empty());
 }
@@ -339,8 +338,9 @@ TEST_CASE("documents are split at --- and ... lines with positions kept", "[k8s]
 }
 
 TEST_CASE("text yaml-cpp cannot read is an error, never an empty document", "[k8s]") {
-  CHECK_THROWS_WITH(load_manifest_text("apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\n,\nkind: Pod\n", "junk.yaml"),
-                    Catch::StartsWith("junk.yaml:5:1: invalid YAML"));
+  CHECK_THROWS_WITH(
+      load_manifest_text("apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\n,\nkind: Pod\n", "junk.yaml"),
+      Catch::StartsWith("junk.yaml:5:1: invalid YAML"));
   // yaml-cpp 0.7's LoadAll loops forever on this input (a quote opened before
   // a document marker); the importer must stop with an error.
   CHECK_THROWS_WITH(load_manifest_text("kind: N\nmetadata:\n  name: a\n \"  env: prod\n---\nkind: x\n", "hang.yaml"),

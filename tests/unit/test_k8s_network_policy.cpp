@@ -110,7 +110,7 @@ TEST_CASE("item 6: one peer with both selectors is an AND, two peers are an OR",
 
   const NetworkPolicyRule& or_rule = policy("data", "cart-from-frontend-or").ingress[0];
   REQUIRE(or_rule.peers.size() == 2);
-  CHECK(or_rule.peers[0].scope() == PeerScope::AllPodsInNamespaces);  // every pod of `web`, checkout included
+  CHECK(or_rule.peers[0].scope() == PeerScope::AllPodsInNamespaces);    // every pod of `web`, checkout included
   CHECK(or_rule.peers[1].scope() == PeerScope::PodsInPolicyNamespace);  // frontend pods of `data` (none exist)
   CHECK(or_rule.peers[0].namespace_selector->matches(ns("web").labels));
   CHECK_FALSE(or_rule.peers[0].namespace_selector->matches(ns("data").labels));
@@ -134,8 +134,8 @@ TEST_CASE("item 8: policy selectors combine matchLabels and matchExpressions", "
   CHECK_FALSE(p.pod_selector.matches(Labels{{"app", "cart"}, {"tier", "backend"}, {"canary", "yes"}}));
   CHECK_FALSE(p.pod_selector.matches(Labels{{"app", "report"}, {"tier", "backend"}}));
   const LabelSelector& from = *p.ingress[0].peers[0].namespace_selector;
-  CHECK(from.matches(ns("web").labels));   // env=prod
-  CHECK(from.matches(ns("data").labels));  // env=prod
+  CHECK(from.matches(ns("web").labels));               // env=prod
+  CHECK(from.matches(ns("data").labels));              // env=prod
   CHECK_FALSE(from.matches(ns("monitoring").labels));  // no env label
   const NetworkPolicy& same = policy("web", "same-namespace-only");
   CHECK(same.pod_selector.matches(Labels{{"app", "frontend"}}));

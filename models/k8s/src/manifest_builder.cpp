@@ -43,7 +43,8 @@ struct DocumentText {
 // A line that starts with a document marker: "---" or "..." followed by
 // whitespace or nothing.
 bool is_marker(std::string_view line, std::string_view marker) {
-  return line.substr(0, 3) == marker && (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r' || line[3] == '\n');
+  return line.substr(0, 3) == marker &&
+         (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r' || line[3] == '\n');
 }
 
 // Splits a stream into documents at "---" and "..." lines. YAML forbids
@@ -350,8 +351,8 @@ void ManifestBuilder::group_workloads() {
       }
       if (on_path[cur] != 0) {
         const Workload& w = pending_[i].workload;
-        throw LoadError(w.where, w.kind_name + " '" + w.namespace_name + "/" + w.name +
-                                     "': metadata.ownerReferences form a cycle");
+        throw LoadError(
+            w.where, w.kind_name + " '" + w.namespace_name + "/" + w.name + "': metadata.ownerReferences form a cycle");
       }
       on_path[cur] = 1;
       path.push_back(cur);

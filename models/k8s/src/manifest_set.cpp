@@ -29,8 +29,7 @@ std::optional<std::uint32_t> ManifestSet::find_pod(std::string_view namespace_na
 }
 
 std::optional<std::uint32_t> ManifestSet::find_service(std::string_view namespace_name, std::string_view name) const {
-  return find_index(services,
-                    [&](const Service& s) { return s.namespace_name == namespace_name && s.name == name; });
+  return find_index(services, [&](const Service& s) { return s.namespace_name == namespace_name && s.name == name; });
 }
 
 std::optional<std::uint32_t> ManifestSet::find_network_policy(std::string_view namespace_name,

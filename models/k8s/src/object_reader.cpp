@@ -18,7 +18,7 @@ bool in(std::string_view s, std::initializer_list<std::string_view> set) {
 // go-yaml v2's YAML 1.1 booleans.
 constexpr std::array<std::string_view, 11> kTrueWords = {"y",    "Y",    "yes", "Yes", "YES", "true",
                                                          "True", "TRUE", "on",  "On",  "ON"};
-constexpr std::array<std::string_view, 11> kFalseWords = {"n",     "N",     "no", "No",  "NO", "false",
+constexpr std::array<std::string_view, 11> kFalseWords = {"n",     "N",     "no",  "No",  "NO", "false",
                                                           "False", "FALSE", "off", "Off", "OFF"};
 
 bool is_word(std::string_view s, const std::array<std::string_view, 11>& words) {
@@ -29,9 +29,12 @@ bool is_digits(std::string_view s, int base) {
   if (s.empty()) return false;
   for (const char c : s) {
     int v = -1;
-    if (c >= '0' && c <= '9') v = c - '0';
-    else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
+    if (c >= '0' && c <= '9')
+      v = c - '0';
+    else if (c >= 'a' && c <= 'f')
+      v = c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F')
+      v = c - 'A' + 10;
     if (v < 0 || v >= base) return false;
   }
   return true;
@@ -360,8 +363,10 @@ PortRef read_port_ref(const Reader& r, const Field& field) {
   }
   const std::string& name = v.Scalar();
   if (parse_yaml_int(name)) {
-    r.fail(field, "\"" + name + "\" is quoted, so Kubernetes reads it as a port name, and port names must contain a "
-                  "letter; write " + name + " without quotes for a port number");
+    r.fail(field, "\"" + name +
+                      "\" is quoted, so Kubernetes reads it as a port name, and port names must contain a "
+                      "letter; write " +
+                      name + " without quotes for a port number");
   }
   if (const std::string problem = port_name_problem(name); !problem.empty()) {
     r.fail(field, "invalid port name " + quoted(name) + ": " + problem);

@@ -49,8 +49,7 @@ struct Field {
 // any other unknown key is a warning.
 class Reader {
  public:
-  Reader(std::string file, std::vector<ManifestWarning>* warnings)
-      : file_(std::move(file)), warnings_(warnings) {}
+  Reader(std::string file, std::vector<ManifestWarning>* warnings) : file_(std::move(file)), warnings_(warnings) {}
 
   [[nodiscard]] const std::string& file() const { return file_; }
   // Lines before the document being read: yaml-cpp numbers lines per document.

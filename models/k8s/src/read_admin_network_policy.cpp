@@ -20,8 +20,8 @@ std::string one_member(const Reader& r, const MapView& m, std::initializer_list<
   for (const std::string_view name : members) {
     if (!m.get(name)) continue;
     if (!found.empty()) {
-      r.fail(*m.get(name), what + " takes exactly one of " + one_of(members) + ", but both " + quoted(found) +
-                               " and " + quoted(name) + " are set");
+      r.fail(*m.get(name), what + " takes exactly one of " + one_of(members) + ", but both " + quoted(found) + " and " +
+                               quoted(name) + " are set");
     }
     found = std::string(name);
   }
@@ -118,8 +118,7 @@ AdminPort read_port(const Reader& r, const Field& field) {
     const Field end = range.require("end");
     port.end_port = read_port_number(r, end);
     if (port.end_port <= port.port) {
-      r.fail(end, "end " + std::to_string(port.end_port) + " must be greater than start " +
-                      std::to_string(port.port));
+      r.fail(end, "end " + std::to_string(port.end_port) + " must be greater than start " + std::to_string(port.port));
     }
   }
   return port;
@@ -196,8 +195,8 @@ BaselineAdminNetworkPolicy read_baseline_admin_network_policy(const Reader& r, c
   BaselineAdminNetworkPolicy banp;
   if (meta.name != "default") {
     const Field name = read_map(r, object.require("metadata")).require("name");
-    r.fail(name, "a BaselineAdminNetworkPolicy must be named 'default' (there is one per cluster), not " +
-                     quoted(meta.name));
+    r.fail(name,
+           "a BaselineAdminNetworkPolicy must be named 'default' (there is one per cluster), not " + quoted(meta.name));
   }
   banp.name = meta.name;
   banp.where = meta.where;

@@ -54,8 +54,9 @@ ObjectMeta read_metadata(Reader& r, const MapView& object, std::string_view kind
   const auto name = md.get("name");
   if (!name) {
     if (md.get("generateName")) {
-      r.fail(md.self(), "metadata.generateName is not supported: the name would be chosen by the cluster; "
-                        "set metadata.name");
+      r.fail(md.self(),
+             "metadata.generateName is not supported: the name would be chosen by the cluster; "
+             "set metadata.name");
     }
     r.fail(md.self(), "missing required field 'name'");
   }
@@ -124,7 +125,8 @@ LabelSelector read_label_selector(const Reader& r, const Field& field) {
       }
       const bool needs_values = req.op == SelectorOperator::In || req.op == SelectorOperator::NotIn;
       if (needs_values && req.values.empty()) {
-        r.fail(values ? *values : op, "operator " + std::string(to_string(req.op)) + " needs a non-empty 'values' list");
+        r.fail(values ? *values : op,
+               "operator " + std::string(to_string(req.op)) + " needs a non-empty 'values' list");
       }
       if (!needs_values && !req.values.empty()) {
         r.fail(*values, "operator " + std::string(to_string(req.op)) + " takes no values");

@@ -41,8 +41,9 @@ NetworkPolicyPeer read_peer(const Reader& r, const Field& field) {
   if (const auto namespaces = m.get("namespaceSelector")) peer.namespace_selector = read_label_selector(r, *namespaces);
   if (const auto block = m.get("ipBlock")) {
     if (peer.pod_selector || peer.namespace_selector) {
-      r.fail(*block, "ipBlock cannot be combined with podSelector or namespaceSelector in one peer; "
-                     "list them as separate peers");
+      r.fail(*block,
+             "ipBlock cannot be combined with podSelector or namespaceSelector in one peer; "
+             "list them as separate peers");
     }
     peer.ip_block = read_ip_block(r, *block);
   }
@@ -127,8 +128,9 @@ NetworkPolicy read_network_policy(const Reader& r, const MapView& object, const 
   if (const auto selector = spec.get("podSelector")) {
     np.pod_selector = read_label_selector(r, *selector);
   } else {
-    r.warn(spec.self(), "podSelector is missing; Kubernetes reads that as podSelector: {} (every pod of the "
-                        "namespace)");
+    r.warn(spec.self(),
+           "podSelector is missing; Kubernetes reads that as podSelector: {} (every pod of the "
+           "namespace)");
   }
 
   if (const auto types = spec.get("policyTypes")) {

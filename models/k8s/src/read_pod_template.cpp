@@ -17,11 +17,27 @@ constexpr std::int64_t kGlibcMaxNdots = 15;
 
 Container read_container(const Reader& r, const Field& field, bool init, std::set<std::string>& names) {
   const MapView c = read_map(r, field);
-  c.check_fields({"name", "image", "ports", "restartPolicy"},
-                 {"command", "args", "workingDir", "envFrom", "env", "resources", "resizePolicy", "restartPolicyRules",
-                  "volumeMounts", "volumeDevices", "livenessProbe", "readinessProbe", "startupProbe", "lifecycle",
-                  "terminationMessagePath", "terminationMessagePolicy", "imagePullPolicy", "securityContext", "stdin",
-                  "stdinOnce", "tty"});
+  c.check_fields({"name", "image", "ports", "restartPolicy"}, {"command",
+                                                               "args",
+                                                               "workingDir",
+                                                               "envFrom",
+                                                               "env",
+                                                               "resources",
+                                                               "resizePolicy",
+                                                               "restartPolicyRules",
+                                                               "volumeMounts",
+                                                               "volumeDevices",
+                                                               "livenessProbe",
+                                                               "readinessProbe",
+                                                               "startupProbe",
+                                                               "lifecycle",
+                                                               "terminationMessagePath",
+                                                               "terminationMessagePolicy",
+                                                               "imagePullPolicy",
+                                                               "securityContext",
+                                                               "stdin",
+                                                               "stdinOnce",
+                                                               "tty"});
   Container out;
   const Field name = c.require("name");
   out.name = read_string(r, name);
@@ -118,13 +134,38 @@ PodTemplate read_pod_spec(const Reader& r, const Field& spec, Labels labels, Lab
   const MapView s = read_map(r, spec);
   s.check_fields({"containers", "initContainers", "hostNetwork", "dnsPolicy", "dnsConfig", "serviceAccountName",
                   "serviceAccount", "nodeSelector", "nodeName"},
-                 {"volumes", "ephemeralContainers", "restartPolicy", "terminationGracePeriodSeconds",
-                  "activeDeadlineSeconds", "automountServiceAccountToken", "hostPID", "hostIPC",
-                  "shareProcessNamespace", "securityContext", "imagePullSecrets", "hostname", "subdomain", "affinity",
-                  "schedulerName", "tolerations", "hostAliases", "priorityClassName", "priority", "readinessGates",
-                  "runtimeClassName", "enableServiceLinks", "preemptionPolicy", "overhead",
-                  "topologySpreadConstraints", "setHostnameAsFQDN", "os", "hostUsers", "schedulingGates",
-                  "resourceClaims", "resources", "hostnameOverride"});
+                 {"volumes",
+                  "ephemeralContainers",
+                  "restartPolicy",
+                  "terminationGracePeriodSeconds",
+                  "activeDeadlineSeconds",
+                  "automountServiceAccountToken",
+                  "hostPID",
+                  "hostIPC",
+                  "shareProcessNamespace",
+                  "securityContext",
+                  "imagePullSecrets",
+                  "hostname",
+                  "subdomain",
+                  "affinity",
+                  "schedulerName",
+                  "tolerations",
+                  "hostAliases",
+                  "priorityClassName",
+                  "priority",
+                  "readinessGates",
+                  "runtimeClassName",
+                  "enableServiceLinks",
+                  "preemptionPolicy",
+                  "overhead",
+                  "topologySpreadConstraints",
+                  "setHostnameAsFQDN",
+                  "os",
+                  "hostUsers",
+                  "schedulingGates",
+                  "resourceClaims",
+                  "resources",
+                  "hostnameOverride"});
   std::set<std::string> names;
   const Field containers = s.require("containers");
   const std::vector<Field> items = read_list(r, containers);
@@ -163,9 +204,9 @@ PodTemplate read_pod_template(const Reader& r, const Field& field) {
   if (const auto md = m.get("metadata")) {
     const MapView meta = read_map(r, *md);
     meta.check_fields({"labels", "annotations"},
-                      {"name", "namespace", "generateName", "uid", "resourceVersion", "generation",
-                       "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "ownerReferences",
-                       "finalizers", "managedFields", "selfLink"});
+                      {"name", "namespace", "generateName", "uid", "resourceVersion", "generation", "creationTimestamp",
+                       "deletionTimestamp", "deletionGracePeriodSeconds", "ownerReferences", "finalizers",
+                       "managedFields", "selfLink"});
     if (const auto l = meta.get("labels")) labels = read_string_map(r, *l, true);
     if (const auto a = meta.get("annotations")) annotations = read_string_map(r, *a, false);
   }

@@ -88,15 +88,17 @@ AwsLoadBalancer read_aws_load_balancer(const Reader& r, const ObjectMeta& meta, 
     const auto chosen = read_enum<NlbTargetType>(r, *target, {"instance", "ip"});
     if (aws_controller) {
       if (lb.type_annotation == "nlb-ip" && chosen == NlbTargetType::Instance) {
-        r.warn(*target, "aws-load-balancer-type nlb-ip always registers pod IPs; this instance target type is "
-                        "ignored");
+        r.warn(*target,
+               "aws-load-balancer-type nlb-ip always registers pod IPs; this instance target type is "
+               "ignored");
       } else {
         lb.target_type = chosen;
         lb.target_type_explicit = true;
       }
     } else if (lb.controller != LoadBalancerController::OtherClass) {
-      r.warn(*target, "only the AWS Load Balancer Controller reads this annotation; the in-tree provider "
-                      "registers instances");
+      r.warn(*target,
+             "only the AWS Load Balancer Controller reads this annotation; the in-tree provider "
+             "registers instances");
     }
   }
   if (lb.type_annotation == "nlb-ip" && lb.controller == LoadBalancerController::AwsLoadBalancerController) {
@@ -117,8 +119,9 @@ AwsLoadBalancer read_aws_load_balancer(const Reader& r, const ObjectMeta& meta, 
       lb.scheme = chosen;
       lb.scheme_explicit = true;
     } else if (lb.controller != LoadBalancerController::OtherClass) {
-      r.warn(*scheme, "the in-tree provider does not read aws-load-balancer-scheme; use "
-                      "service.beta.kubernetes.io/aws-load-balancer-internal");
+      r.warn(*scheme,
+             "the in-tree provider does not read aws-load-balancer-scheme; use "
+             "service.beta.kubernetes.io/aws-load-balancer-internal");
     }
   }
 
@@ -169,11 +172,11 @@ Service read_service(const Reader& r, const MapView& object, const ObjectMeta& m
   svc.where = meta.where;
 
   const MapView spec = read_map(r, object.require("spec"));
-  spec.check_fields({"ports", "selector", "clusterIP", "type", "externalName", "externalTrafficPolicy",
-                     "internalTrafficPolicy", "sessionAffinity", "publishNotReadyAddresses", "loadBalancerClass",
-                     "loadBalancerSourceRanges"},
-                    {"clusterIPs", "externalIPs", "loadBalancerIP", "healthCheckNodePort", "sessionAffinityConfig",
-                     "ipFamilies", "ipFamilyPolicy", "allocateLoadBalancerNodePorts", "trafficDistribution"});
+  spec.check_fields(
+      {"ports", "selector", "clusterIP", "type", "externalName", "externalTrafficPolicy", "internalTrafficPolicy",
+       "sessionAffinity", "publishNotReadyAddresses", "loadBalancerClass", "loadBalancerSourceRanges"},
+      {"clusterIPs", "externalIPs", "loadBalancerIP", "healthCheckNodePort", "sessionAffinityConfig", "ipFamilies",
+       "ipFamilyPolicy", "allocateLoadBalancerNodePorts", "trafficDistribution"});
 
   const auto type = spec.get("type");
   if (type) {
@@ -236,15 +239,15 @@ Service read_service(const Reader& r, const MapView& object, const ObjectMeta& m
       const Field number = p.require("port");
       port.port = read_port_number(r, number);
       if (!port_protocols.emplace(port.port, static_cast<int>(port.protocol)).second) {
-        r.fail(number, "port " + std::to_string(port.port) + "/" + std::string(to_string(port.protocol)) +
-                           " is listed twice");
+        r.fail(number,
+               "port " + std::to_string(port.port) + "/" + std::string(to_string(port.protocol)) + " is listed twice");
       }
       port.target_port = PortRef::of_number(port.port);
       if (const auto target = p.get("targetPort")) port.target_port = read_port_ref(r, *target);
       if (const auto node = p.get("nodePort")) {
         if (!node_ports) {
-          r.fail(*node, "nodePort is only valid for type NodePort or LoadBalancer, not " +
-                            std::string(to_string(svc.type)));
+          r.fail(*node,
+                 "nodePort is only valid for type NodePort or LoadBalancer, not " + std::string(to_string(svc.type)));
         }
         port.node_port = read_port_number(r, *node);
       }

@@ -47,8 +47,9 @@ void check_schedule(const Reader& r, const Field& field, const std::string& sche
   if (!schedule.empty() && schedule.front() == '@') {
     if (std::find(kMacros.begin(), kMacros.end(), schedule) != kMacros.end()) return;
     if (schedule.rfind("@every ", 0) == 0 && schedule.size() > 7) return;
-    r.fail(field, "unknown schedule " + quoted(schedule) + " (expected @yearly, @monthly, @weekly, @daily, @hourly, "
-                  "@every <duration> or five cron fields)" +
+    r.fail(field, "unknown schedule " + quoted(schedule) +
+                      " (expected @yearly, @monthly, @weekly, @daily, @hourly, "
+                      "@every <duration> or five cron fields)" +
                       util::did_you_mean(schedule, kMacros));
   }
   if (schedule.rfind("TZ=", 0) == 0 || schedule.rfind("CRON_TZ=", 0) == 0) {
@@ -77,11 +78,13 @@ void check_schedule(const Reader& r, const Field& field, const std::string& sche
 void read_job_spec(const Reader& r, const MapView& spec, Workload& w) {
   spec.check_fields({"parallelism", "completions", "selector", "template", "manualSelector"},
                     {"activeDeadlineSeconds", "podFailurePolicy", "successPolicy", "backoffLimit",
-                     "backoffLimitPerIndex", "maxFailedIndexes", "ttlSecondsAfterFinished", "completionMode",
-                     "suspend", "podReplacementPolicy", "managedBy"});
+                     "backoffLimitPerIndex", "maxFailedIndexes", "ttlSecondsAfterFinished", "completionMode", "suspend",
+                     "podReplacementPolicy", "managedBy"});
   JobSettings job;
-  if (const auto p = spec.get("parallelism")) job.parallelism = static_cast<std::int32_t>(read_int(r, *p, 0, kInt32Max));
-  if (const auto c = spec.get("completions")) job.completions = static_cast<std::int32_t>(read_int(r, *c, 0, kInt32Max));
+  if (const auto p = spec.get("parallelism"))
+    job.parallelism = static_cast<std::int32_t>(read_int(r, *p, 0, kInt32Max));
+  if (const auto c = spec.get("completions"))
+    job.completions = static_cast<std::int32_t>(read_int(r, *c, 0, kInt32Max));
   if (const auto m = spec.get("manualSelector")) (void)read_bool(r, *m);
   w.pod = read_pod_template(r, spec.require("template"));
   if (const auto selector = spec.get("selector")) {

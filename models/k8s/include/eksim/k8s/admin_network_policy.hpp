@@ -63,7 +63,7 @@ struct AdminRule {
 };
 
 struct AdminNetworkPolicy {
-  std::string name;    // the stable id (the object is cluster-scoped)
+  std::string name;           // the stable id (the object is cluster-scoped)
   std::int32_t priority = 0;  // 0..1000, lower is evaluated first
   AdminSubject subject;
   std::vector<AdminRule> ingress;  // `from` peers; up to 100

@@ -36,11 +36,12 @@ enum class LoadBalancerScheme : std::uint8_t { Internal, InternetFacing };
 
 std::string_view to_string(LoadBalancerController controller);
 std::string_view to_string(LoadBalancerKind kind);
-std::string_view to_string(NlbTargetType type);          // "instance", "ip"
-std::string_view to_string(LoadBalancerScheme scheme);   // "internal", "internet-facing"
+std::string_view to_string(NlbTargetType type);         // "instance", "ip"
+std::string_view to_string(LoadBalancerScheme scheme);  // "internal", "internet-facing"
 
 inline constexpr std::string_view kAnnotationLbType = "service.beta.kubernetes.io/aws-load-balancer-type";
-inline constexpr std::string_view kAnnotationTargetType = "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type";
+inline constexpr std::string_view kAnnotationTargetType =
+    "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type";
 inline constexpr std::string_view kAnnotationScheme = "service.beta.kubernetes.io/aws-load-balancer-scheme";
 inline constexpr std::string_view kAnnotationInternal = "service.beta.kubernetes.io/aws-load-balancer-internal";
 inline constexpr std::string_view kAnnotationCrossZone =

@@ -55,8 +55,7 @@ struct ManifestSet {
   [[nodiscard]] std::optional<std::uint32_t> find_workload(std::string_view namespace_name, std::string_view name,
                                                            std::string_view kind_name) const;
   [[nodiscard]] std::optional<std::uint32_t> find_pod(std::string_view namespace_name, std::string_view name) const;
-  [[nodiscard]] std::optional<std::uint32_t> find_service(std::string_view namespace_name,
-                                                          std::string_view name) const;
+  [[nodiscard]] std::optional<std::uint32_t> find_service(std::string_view namespace_name, std::string_view name) const;
   [[nodiscard]] std::optional<std::uint32_t> find_network_policy(std::string_view namespace_name,
                                                                  std::string_view name) const;
   [[nodiscard]] std::optional<std::uint32_t> find_admin_network_policy(std::string_view name) const;
