@@ -4,7 +4,6 @@
 #include <memory>
 
 #include "eksim/capacity/scenario_capacity.hpp"
-
 #include "eksim/sim/process.hpp"
 #include "eksim/sim/random.hpp"
 #include "eksim/sim/resource.hpp"
@@ -19,7 +18,7 @@ using sim::Simulator;
 using sim::Task;
 using sim::Time;
 
-// A running pod: where it is, and (for servers) its workers.
+// Where a running pod is: its node and that node's AZ.
 struct PodSite {
   std::uint32_t node = 0;
   std::string az;
