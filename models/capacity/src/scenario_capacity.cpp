@@ -30,12 +30,6 @@ CapacityInput capacity_input(const scenario::Scenario& s) {
       spec.node_groups.push_back(std::move(group));
     }
     in.clusters.push_back(std::move(spec));
-    // aws-node and kube-proxy run on every node with the host's network:
-    // the "+2" of the max-pods formula.
-    in.workloads.push_back({ci, "kube-system/aws-node", "DaemonSet", 0, true, true, -1});
-    in.workloads.push_back({ci, "kube-system/kube-proxy", "DaemonSet", 0, true, true, -1});
-    if (c.dns.node_local_cache) in.workloads.push_back({ci, "kube-system/node-local-dns", "DaemonSet", 0, true, true, -1});
-    in.workloads.push_back({ci, "kube-system/coredns", "Deployment", c.dns.coredns_replicas, false, false, -1});
     for (std::size_t i = 0; i < c.objects.workloads.size(); ++i) {
       const auto& w = c.objects.workloads[i];
       in.workloads.push_back({ci, w.namespace_name + "/" + w.name, w.kind_name, w.replicas, w.per_node,

@@ -151,12 +151,17 @@ std::vector<Cluster> load_clusters(const YamlReader& r, const YAML::Node& cluste
         }
         cluster.manifests.push_back(p);
       }
-      if (read_manifests) {
-        std::vector<std::string> paths;
-        for (const auto& p : cluster.manifests) paths.push_back(p.string());
-        // Errors inside a manifest name the manifest's own file and line.
-        cluster.objects = k8s::load_manifests(paths);
-      }
+    }
+    if (read_manifests) {
+      // What EKS runs in every cluster comes first, from real manifests.
+      const std::filesystem::path addons = std::filesystem::path(EKSIM_DATA_DIR) / "eks-addons";
+      std::vector<std::string> paths{(addons / "core.yaml").string()};
+      if (cluster.dns.node_local_cache) paths.push_back((addons / "node-local-dns.yaml").string());
+      for (const auto& p : cluster.manifests) paths.push_back(p.string());
+      // Errors inside a manifest name the manifest's own file and line.
+      cluster.objects = k8s::load_manifests(paths);
+      const auto coredns = cluster.objects.find_workload("kube-system", "coredns", "Deployment");
+      if (coredns) cluster.objects.workloads[*coredns].replicas = cluster.dns.coredns_replicas;
     }
     out.push_back(std::move(cluster));
   }

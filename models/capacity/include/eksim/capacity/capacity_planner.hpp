@@ -53,7 +53,7 @@ struct WorkloadSpec {
   int replicas = 1;  // ignored for DaemonSets: one per node
   bool per_node = false;
   bool host_network = false;  // takes a pod slot but no VPC address
-  std::int32_t source = -1;   // index among the cluster's manifest workloads; -1 for EKS system pods
+  std::int32_t source = -1;   // index among the cluster's workloads (scenario::Cluster::objects); -1 if none
   // spec.nodeSelector: every pair must be among the node's labels (see
   // node_labels()).
   std::map<std::string, std::string, std::less<>> node_selector = {};

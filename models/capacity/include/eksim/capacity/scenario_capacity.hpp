@@ -8,9 +8,10 @@
 
 namespace eksim::capacity {
 
-// Workloads come in this order per cluster: the host-network DaemonSets of
-// every EKS node (aws-node, kube-proxy, and node-local-dns when NodeLocal
-// DNSCache is on), CoreDNS, then the cluster's manifests in file order.
+// Workloads come in the order of each cluster's objects: the EKS add-ons
+// (aws-node and kube-proxy on every node with the host's network, the "+2"
+// of the max-pods formula; CoreDNS; node-local-dns when on), then the
+// scenario's manifests in file order.
 CapacityInput capacity_input(const scenario::Scenario& s);
 
 }  // namespace eksim::capacity

@@ -40,7 +40,10 @@ struct Cluster {
   std::vector<NodeGroup> node_groups;
   DnsSettings dns;
   std::vector<std::filesystem::path> manifests;  // resolved against the scenario file's folder
-  k8s::ManifestSet objects;                       // what those manifests declare
+  // What the cluster runs: the EKS add-ons of data/eks-addons/ (aws-node,
+  // kube-proxy, CoreDNS behind kube-dns, node-local-dns when on), then the
+  // scenario's manifests.
+  k8s::ManifestSet objects;
 };
 
 // What the cluster loader needs to know of the network, without depending
