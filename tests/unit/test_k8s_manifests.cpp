@@ -346,4 +346,11 @@ TEST_CASE("text yaml-cpp cannot read is an error, never an empty document", "[k8
   CHECK_THROWS_WITH(load_manifest_text("kind: N\nmetadata:\n  name: a\n \"  env: prod\n---\nkind: x\n", "hang.yaml"),
                     Catch::StartsWith("hang.yaml:") && Catch::Contains("invalid YAML"));
   CHECK(load_manifest_text("# only a comment\n---\n~\n...\n", "empty.yaml").workloads.empty());
+  // A %YAML directive stays with the document its "---" opens.
+  const ManifestSet directive = load_manifest_text(
+      "%YAML 1.2\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\n%YAML 1.2\n---\n"
+      "apiVersion: v1\nkind: Namespace\nmetadata: {name: b}\n",
+      "directive.yaml");
+  REQUIRE(directive.namespaces.size() == 2);
+  CHECK(directive.namespaces[1].where.str() == "directive.yaml:9:1");
 }

@@ -56,17 +56,30 @@ bool is_marker(std::string_view line, std::string_view marker) {
 std::vector<DocumentText> split_documents(std::string_view text) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // UTF-8 byte order mark
   std::vector<DocumentText> docs(1);
+  // Directives ("%YAML 1.2") belong to the document their "---" opens, so a
+  // chunk holding only directives and comments is not cut there.
+  bool directives_only = false;
   int line_number = 0;
   std::size_t start = 0;
   while (start < text.size()) {
     const std::size_t newline = text.find('\n', start);
     const std::size_t end = newline == std::string_view::npos ? text.size() : newline + 1;
     const std::string_view line = text.substr(start, end - start);
-    if (is_marker(line, "---")) {
+    if (is_marker(line, "---") && !directives_only) {
       docs.push_back(DocumentText{"   " + std::string(line.substr(3)), line_number});
+    } else if (is_marker(line, "---")) {
+      docs.back().text.append(line);
+      directives_only = false;
     } else if (is_marker(line, "...")) {
       docs.push_back(DocumentText{"", line_number + 1});
+      directives_only = false;
     } else {
+      const std::size_t first = line.find_first_not_of(" \t\r\n");
+      if (first == 0 && line[0] == '%') {
+        directives_only = true;
+      } else if (first != std::string_view::npos && line[first] != '#') {
+        directives_only = false;
+      }
       docs.back().text.append(line);
     }
     ++line_number;
