@@ -305,6 +305,21 @@ spec:
   CHECK(set.warnings[0].message == "Deployment 'default/web': spec.teamOwner: unknown field 'teamOwner' is ignored");
 }
 
+TEST_CASE("a misspelled top-level field is an error, not a missing spec", "[k8s]") {
+  CHECK_THROWS_WITH(load_manifest_text("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+                                       "metadata: {name: p}\nsepc: {podSelector: {}}\n",
+                                       "sepc.yaml"),
+                    "sepc.yaml:4:1: NetworkPolicy: sepc: unknown field 'sepc' (did you mean 'spec'?)");
+  // Without any spec, the API server's defaults apply, and the warning says what they mean.
+  const ManifestSet bare =
+      load_manifest_text("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\n", "bare.yaml");
+  REQUIRE(bare.network_policies.size() == 1);
+  CHECK(bare.network_policies[0].isolates_ingress);
+  CHECK(bare.network_policies[0].pod_selector.selects_everything());
+  REQUIRE(bare.warnings.size() == 1);
+  CHECK(bare.warnings[0].message.find("denies all ingress to every pod of the namespace") != std::string::npos);
+}
+
 TEST_CASE("missing paths and empty directories are errors", "[k8s]") {
   CHECK_THROWS_WITH(load_manifests({kShop + "/nope"}), Catch::Contains("nope: no such file or directory"));
   const auto empty = std::filesystem::temp_directory_path() / "eksim-k8s-empty-dir-test";

@@ -234,6 +234,10 @@ void ManifestBuilder::add_object(Reader& r, const Field& field, int list_depth, 
     skip(api_version, kind, where);
     return;
   }
+  // `sepc:` must not pass for a missing spec (which, for a NetworkPolicy,
+  // still means "deny all ingress").
+  r.set_object(kind);
+  object.check_fields({"apiVersion", "kind", "metadata", "spec"}, {"status"});
 
   switch (*modelled) {
     case ModelledKind::Namespace: {
