@@ -64,7 +64,14 @@ const char* style_of(EdgeKind k) {
 
 }  // namespace
 
-std::size_t Topology::add(VertexInfo v) { return boost::add_vertex(std::move(v), graph_); }
+std::size_t Topology::add(VertexInfo v) {
+  // add_vertex(graph) and then the property: the overload taking the property
+  // goes through Boost's named_graph code, which g++ 12 under ASan flags as
+  // reading an uninitialised boost::optional (a false positive).
+  const std::size_t vertex = boost::add_vertex(graph_);
+  graph_[vertex] = std::move(v);
+  return vertex;
+}
 
 Topology::Topology(const scenario::Scenario& s) : name_(s.name) {
   const aws::NetworkModel& n = s.network;
