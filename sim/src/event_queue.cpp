@@ -135,6 +135,13 @@ void EventQueue::take_front(Entry& e) {
   }
 }
 
+EventQueue::Bucket EventQueue::take(std::size_t index) {
+  const Bucket b = buckets_[index];
+  buckets_[index] = Bucket{};
+  if (index != 0) unmark(index);
+  return b;
+}
+
 std::size_t EventQueue::lowest_bucket() const {
   for (std::size_t w = 0; w < nonempty_.size(); ++w) {
     if (nonempty_[w] != 0) return 1 + w * 64 + static_cast<std::size_t>(std::countr_zero(nonempty_[w]));
@@ -173,9 +180,7 @@ void EventQueue::sort_into_run(std::size_t index) {
   // sort on the last hex digit (counted as entries were appended) puts it
   // in (time, insertion) order in one flat array, instead of one level-0
   // bucket per nanosecond.
-  const Bucket b = buckets_[index];
-  buckets_[index] = Bucket{};
-  unmark(index);
+  const Bucket b = take(index);
   auto& counts = level1_digits_[index - (1 + kDigits)];
   std::array<std::uint32_t, kDigits> start{};
   std::uint32_t n = 0;
@@ -206,9 +211,7 @@ bool EventQueue::refill(Time limit) {
       sort_into_run(index);
       return true;
     }
-    const Bucket b = buckets_[index];
-    buckets_[index] = Bucket{};
-    unmark(index);
+    const Bucket b = take(index);
     if (index <= kDigits) {
       // Level 0 holds the single time `base`: hand the chain over.
       buckets_[0] = b;
@@ -241,20 +244,14 @@ bool EventQueue::pop_slow(Event& out, Time limit) {
         // is now bucket 0 (empty, or the branch above would have run).
         last_ = run_time;
         const std::size_t index = 1 + static_cast<std::size_t>(run_time & (kDigits - 1));
-        if (buckets_[index].head != kNone) {
-          buckets_[0] = buckets_[index];
-          buckets_[index] = Bucket{};
-          unmark(index);
-        }
+        if (buckets_[index].head != kNone) buckets_[0] = take(index);
       }
     } else if ((nonempty_[0] & kLevel0Mask) != 0) {
       // The earliest level-0 bucket becomes bucket 0.
       const std::size_t index = 1 + static_cast<std::size_t>(std::countr_zero(nonempty_[0] & kLevel0Mask));
       const std::int64_t t = base_of(index);
       if (t > limit.count()) return finish_without_event();
-      buckets_[0] = buckets_[index];
-      buckets_[index] = Bucket{};
-      unmark(index);
+      buckets_[0] = take(index);
       last_ = t;
       continue;
     } else {
@@ -330,10 +327,8 @@ void EventQueue::advance_to(Time t) {
 void EventQueue::drop_dead_entries() {
   // Rebuild every bucket, and the run, from its live entries, in order.
   for (std::size_t index = 0; index < buckets_.size(); ++index) {
-    const Bucket b = buckets_[index];
-    if (b.head == kNone) continue;
-    buckets_[index] = Bucket{};
-    if (index != 0) unmark(index);
+    if (buckets_[index].head == kNone) continue;
+    const Bucket b = take(index);
     if (index > kDigits && index <= 2 * kDigits) level1_digits_[index - (1 + kDigits)] = {};
     walk<true>(b, [this, index](const Entry& e) {
       if (cancelled(e)) {

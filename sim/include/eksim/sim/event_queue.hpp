@@ -164,6 +164,7 @@ class EventQueue {
 
   [[nodiscard]] std::size_t bucket_of(std::int64_t t) const;
   [[nodiscard]] std::size_t lowest_bucket() const;  // 0 if none besides bucket 0
+  Bucket take(std::size_t index);                  // empties a bucket, handing back its chain
   void mark(std::size_t bucket) { nonempty_[(bucket - 1) >> 6] |= std::uint64_t{1} << ((bucket - 1) & 63); }
   void unmark(std::size_t bucket) { nonempty_[(bucket - 1) >> 6] &= ~(std::uint64_t{1} << ((bucket - 1) & 63)); }
   Chunk& chunk(std::uint32_t c) { return arena_[c]; }
