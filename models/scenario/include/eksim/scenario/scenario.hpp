@@ -11,6 +11,7 @@
 
 #include "eksim/aws/network_model.hpp"
 #include "eksim/scenario/cluster.hpp"
+#include "eksim/scenario/endpoint_ref.hpp"
 #include "eksim/sim/time.hpp"
 
 namespace eksim::scenario {
@@ -49,6 +50,23 @@ struct Expectation {
   std::string where;  // file:line:column of the entry, for reports
 };
 
+// A reachability expectation: `eksim check` fails when the connection's
+// verdict differs from `allowed`.
+struct ReachExpectation {
+  EndpointRef from;
+  EndpointRef to;
+  PortRefText port;
+  bool allowed = true;
+  std::string where;  // file:line:column of the entry, for reports
+};
+
+// How policies are read where implementations differ (policy-semantics.md).
+struct PolicySettings {
+  // Item 12: whether an ipBlock matches pod addresses. The EKS VPC CNI
+  // network policy agent matches on addresses, so true; Cilium did not.
+  bool ip_block_matches_pods = true;
+};
+
 struct Scenario {
   std::string file;
   std::string name;
@@ -60,6 +78,8 @@ struct Scenario {
   std::vector<Server> servers;
   std::vector<Flow> flows;
   std::vector<Expectation> expectations;
+  std::vector<ReachExpectation> reach_expectations;
+  PolicySettings policy;
 };
 
 // "cluster/namespace/name" of a workload.
