@@ -66,6 +66,8 @@ class ClassBitset {
     }
     return false;
   }
+  // Members 64*i .. 64*i+63 as the bits of one word.
+  [[nodiscard]] std::uint64_t word(std::size_t i) const { return words_[i]; }
   [[nodiscard]] std::size_t bytes() const { return words_.capacity() * sizeof(std::uint64_t); }
   bool operator==(const ClassBitset&) const = default;
 
