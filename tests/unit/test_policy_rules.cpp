@@ -68,6 +68,12 @@ TEST_CASE("item 2: isolation is per direction", "[policy]") {
   check_matrix(c, Protocol::Tcp, 80,
                {"-00000000", "1-1111111", "10-111111", "101-11111", "1011-1111", "10111-111", "101111-11",
                 "1011111-1", "10111111-"});
+  const Verdict v = decide_pods(c, "x/a", "y/c", Protocol::Udp, 53);
+  REQUIRE(v.blocked);
+  CHECK(v.blocked->reason == Reason::NETPOL_EGRESS_DENY);
+  CHECK(v.blocked->component == "NetworkPolicy x/a-no-egress");
+  CHECK(v.blocked->rule.empty());  // isolation, not a rule
+  CHECK(v.path.back().detail == "egress: isolated for egress by NetworkPolicy x/a-no-egress; no egress rule allows UDP 53 to y/c-0");
 }
 
 TEST_CASE("item 3: without policyTypes an egress-only policy isolates ingress too", "[policy]") {
