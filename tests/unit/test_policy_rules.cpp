@@ -388,9 +388,12 @@ TEST_CASE("item 15: what the EKS agent would not enforce is warned about, with i
   for (int p = 1010; p < 1022; ++p) more += "{port: " + std::to_string(p) + ", protocol: UDP}, ";
   const std::string yaml =
       e2e_namespaces() +
-      np("x", "many-1", "  podSelector: {matchLabels: {pod: a}}\n  ingress: [{ports: [" + ports + "]}]") +
-      // Same selector, another policy: 13 TCP + 12 UDP = 25 combinations for pod=a.
-      np("x", "many-2", "  podSelector: {matchLabels: {pod: a}}\n  ingress: [{ports: [" + more + "]}]") +
+      // 13 TCP + 12 UDP = 25 combinations in one ingress section.
+      np("x", "many", "  podSelector: {matchLabels: {pod: a}}\n  ingress: [{ports: [" + ports + "]}, {ports: [" + more +
+                          "]}]") +
+      // 13 in, 12 out: each direction within the limit.
+      np("x", "split", "  podSelector: {matchLabels: {pod: a}}\n  ingress: [{ports: [" + ports +
+                           "]}]\n  egress: [{ports: [" + more + "]}]") +
       np("x", "few", "  podSelector: {matchLabels: {pod: b}}\n  ingress: [{ports: [" + ports + "]}]") +
       np("x", "v6", "  podSelector: {matchLabels: {pod: b}}\n  egress: [{to: [{ipBlock: {cidr: '::/0'}}]}]") +
       R"(apiVersion: v1
@@ -425,12 +428,13 @@ spec:
     for (const auto& w : warnings) s += w.where.str() + ": " + w.message + "\n";
     return s;
   }());
-  // Each namespace takes 4 lines (12), each policy 7 (with its ---): many-2
-  // starts at line 20, v6 at 34 with its peer on line 39, column 18; the Pod
-  // at 41; the Windows Deployment at 46. fg (Fargate) is selected by no policy.
-  const std::vector<std::string> expected = {"TOO_MANY_PORT_PROTOCOLS@limits.yaml:20:1",
-                                             "IPV6_BLOCK_IGNORED@limits.yaml:39:18",
-                                             "STANDALONE_POD@limits.yaml:41:1", "UNSUPPORTED_NODE@limits.yaml:46:1"};
+  // Each namespace takes 4 lines (12), each policy 7 with its --- (split 8):
+  // many starts at line 13, v6 at 35 with its peer on line 40, column 18;
+  // the Pod at 42; the Windows Deployment at 47. fg (Fargate) is selected by
+  // no policy.
+  const std::vector<std::string> expected = {"TOO_MANY_PORT_PROTOCOLS@limits.yaml:13:1",
+                                             "IPV6_BLOCK_IGNORED@limits.yaml:40:18",
+                                             "STANDALONE_POD@limits.yaml:42:1", "UNSUPPORTED_NODE@limits.yaml:47:1"};
   CHECK(got == expected);
 }
 

@@ -1,6 +1,5 @@
 #include "eksim/reach/policy_warnings.hpp"
 
-#include <map>
 #include <set>
 
 namespace eksim::reach {
@@ -39,14 +38,12 @@ std::string_view to_string(PolicyWarningCode code) {
 
 std::vector<PolicyWarning> policy_warnings(const k8s::ManifestSet& set) {
   std::vector<PolicyWarning> out;
-  // The agent resolves policies per pod selector of a namespace: every policy
-  // with the same selector adds its port entries to the same budget.
-  std::map<std::pair<std::uint32_t, std::string>, std::set<std::string>> entries;
-  std::set<std::pair<std::uint32_t, std::string>> reported;
+  // The EKS user guide: "the maximum number of unique combinations of ports
+  // for each protocol in each ingress: or egress: selector in a network
+  // policy is 24", i.e. per policy and direction, over all its rules.
   for (const auto& np : set.network_policies) {
-    const auto key = std::make_pair(np.namespace_index, np.pod_selector.to_string());
-    auto& seen = entries[key];
     for (const auto* rules : {&np.ingress, &np.egress}) {
+      std::set<std::string> seen;
       for (const auto& rule : *rules) {
         for (const auto& port : rule.ports) seen.insert(port_entry(port));
         for (const auto& peer : rule.peers) {
@@ -57,12 +54,13 @@ std::vector<PolicyWarning> policy_warnings(const k8s::ManifestSet& set) {
           }
         }
       }
-    }
-    if (seen.size() > kEksMaxPortProtocols && reported.insert(key).second) {
-      out.push_back({PolicyWarningCode::TooManyPortProtocols, np.where,
-                     "NetworkPolicy " + np.id + ": pods selected by '" + key.second + "' get " +
-                         std::to_string(seen.size()) + " unique port/protocol combinations; the EKS VPC CNI agent "
-                         "enforces at most " + std::to_string(kEksMaxPortProtocols) + " per selector"});
+      if (seen.size() > kEksMaxPortProtocols) {
+        const char* direction = rules == &np.ingress ? "ingress" : "egress";
+        out.push_back({PolicyWarningCode::TooManyPortProtocols, np.where,
+                       "NetworkPolicy " + np.id + ": its " + direction + " rules name " + std::to_string(seen.size()) +
+                           " unique port/protocol combinations; the EKS VPC CNI agent supports at most " +
+                           std::to_string(kEksMaxPortProtocols) + " per ingress or egress section of a policy"});
+      }
     }
   }
   auto admin = [&](const std::string& kind, const std::string& name, const scenario::SourceLocation& where,

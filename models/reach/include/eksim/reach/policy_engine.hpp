@@ -77,9 +77,9 @@ struct EndpointClass {
 };
 
 struct UpdateStats {
-  bool full_rebuild = false;
-  std::size_t classes_rekeyed = 0;
-  std::size_t groups_built = 0;
+  bool full_rebuild = false;    // new ipBlock boundaries: everything rebuilt
+  std::size_t classes_rekeyed = 0;  // (class, direction) pairs whose behaviour group changed
+  std::size_t groups_built = 0;     // behaviour groups computed by this update
 };
 
 class PolicyEngine {

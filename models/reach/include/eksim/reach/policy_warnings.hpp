@@ -13,7 +13,7 @@
 namespace eksim::reach {
 
 enum class PolicyWarningCode : std::uint8_t {
-  TooManyPortProtocols,     // more than 24 unique port/protocol combinations for one selector
+  TooManyPortProtocols,     // more than 24 unique port/protocol combinations in one policy's ingress or egress
   StandalonePod,            // a Pod without ownerReferences
   UnsupportedNode,          // a workload pinned to Windows or Fargate, where policies are not enforced
   HostNetworkSelected,      // a policy selects a hostNetwork pod, which the agent does not police
@@ -30,7 +30,8 @@ struct PolicyWarning {
   std::string message;
 };
 
-// The EKS VPC CNI agent's limit on unique port/protocol combinations per selector.
+// The EKS VPC CNI agent's limit on unique port/protocol combinations per
+// ingress or egress section of a policy (EKS user guide, cni-network-policy).
 inline constexpr std::size_t kEksMaxPortProtocols = 24;
 
 // In manifest order: policies first (NetworkPolicies, then admin), then workloads.
