@@ -14,11 +14,15 @@ using namespace eksim::test_policy;
 
 namespace {
 
-Peer pods_in_namespace(const std::string& ns, const std::string& pod = "") {
-  Peer p;
-  p.pods.namespace_selector = k8s::LabelSelector::from_labels({{"ns", ns}});
-  if (!pod.empty()) p.pods.pod_selector = k8s::LabelSelector::from_labels({{"pod", pod}});
+PodPredicate namespace_pods(const std::string& ns, const std::string& pod = "") {
+  PodPredicate p;
+  p.namespace_selector = k8s::LabelSelector::from_labels({{"ns", ns}});
+  if (!pod.empty()) p.pod_selector = k8s::LabelSelector::from_labels({{"pod", pod}});
   return p;
+}
+
+Peer pods_in_namespace(const std::string& ns, const std::string& pod = "") {
+  return Peer::of_pods(namespace_pods(ns, pod));
 }
 
 CompiledRule rule(RuleAction action, std::vector<Peer> peers, const std::string& policy, const std::string& tier,
@@ -31,15 +35,17 @@ CompiledRule rule(RuleAction action, std::vector<Peer> peers, const std::string&
   return r;
 }
 
-// A Calico selector: `ns == 'x'` on the namespace, as a custom predicate.
-PodPredicate in_namespace_x() {
+// A Calico selector: `ns == '<ns>'` on the namespace, as a custom predicate.
+PodPredicate in_namespace(const std::string& ns) {
   PodPredicate p;
-  p.custom = CustomMatcher{"ns == 'x'", [](const EndpointFacts& f) {
+  p.custom = CustomMatcher{"ns == '" + ns + "'", [ns](const EndpointFacts& f) {
                              auto it = f.namespace_labels->find("ns");
-                             return it != f.namespace_labels->end() && it->second == "x";
+                             return it != f.namespace_labels->end() && it->second == ns;
                            }};
   return p;
 }
+
+PodPredicate in_namespace_x() { return in_namespace("x"); }
 
 PolicyEngine tiered(const k8s::ManifestSet& set) {
   PolicyProgram program = compile_policies(set);
@@ -117,4 +123,58 @@ TEST_CASE("tiers: Deny, Pass and Log rules, end-of-tier Deny and Pass, then Netw
   const Verdict ya = verdict("y/a", "x/a");
   REQUIRE(ya.allowed());
   CHECK(ya.path[2].detail == "ingress: allowed by Calico NetworkPolicy platform.allow-ya, ingress rule 1");
+}
+
+TEST_CASE("tiers: a peer is the conjunction of selector, notSelector, nets and notNets; notPorts", "[policy]") {
+  const Cluster base = e2e("");
+  PolicyProgram program = compile_policies(base.set);
+  const std::uint32_t security = program.add_tier(Tier{"security", TierKind::Calico, 100, RuleAction::Deny});
+
+  // Into y: pods of x except the address 10.0.0.1 (x/a), on everything but TCP 81.
+  CompiledPolicy guard_y;
+  guard_y.kind = PolicyKind::CalicoNetworkPolicy;
+  guard_y.name = "security.guard-y";
+  guard_y.tier = security;
+  guard_y.subject = in_namespace("y");
+  guard_y.selects_ingress = true;
+  Peer x_but_a = pods_in_namespace("x");
+  x_but_a.not_blocks = std::vector<AddressBlock>{AddressBlock{*eksim::net::parse_cidr("10.0.0.1/32"), {}}};
+  CompiledRule r = rule(RuleAction::Allow, {x_but_a}, guard_y.name, "security", 0);
+  r.not_ports.push_back(PortMatch{PortMatch::Kind::Range, Protocol::Tcp, false, 81, 81, ""});
+  guard_y.ingress.push_back(r);
+  program.add_policy(guard_y);
+
+  // Into z: anything that is not a pod of z (other pods and addresses), UDP 53 only.
+  CompiledPolicy open_z;
+  open_z.kind = PolicyKind::CalicoGlobalNetworkPolicy;
+  open_z.name = "security.open-z";
+  open_z.tier = security;
+  open_z.subject = in_namespace("z");
+  open_z.selects_ingress = true;
+  Peer not_z;
+  not_z.not_pods = namespace_pods("z");
+  CompiledRule dns = rule(RuleAction::Allow, {not_z}, open_z.name, "security", 0);
+  dns.all_ports = false;
+  dns.ports.push_back(PortMatch{PortMatch::Kind::Range, Protocol::Udp, false, 53, 53, ""});
+  open_z.ingress.push_back(dns);
+  program.add_policy(open_z);
+
+  Cluster c = e2e("");
+  c.engine = PolicyEngine(c.set, lay_out_pods(c.set, eksim::net::Ipv4Address::from_octets(10, 0, 0, 1)),
+                          std::move(program), {});
+  check_matrix(c, Protocol::Tcp, 80,
+               {"-11000000", "1-1111000", "11-111000", "111-00000", "1110-0000", "11100-000", "111000-00",
+                "1110000-0", "11100000-"});
+  check_matrix(c, Protocol::Tcp, 81,
+               {"-11000000", "1-1000000", "11-000000", "111-00000", "1110-0000", "11100-000", "111000-00",
+                "1110000-0", "11100000-"});
+  check_matrix(c, Protocol::Udp, 53,
+               {"-11000111", "1-1111111", "11-111111", "111-00111", "1110-0111", "11100-111", "111000-00",
+                "1110000-0", "11100000-"});
+  const auto outside = Endpoint::of_address(eksim::net::Ipv4Address::from_octets(203, 0, 113, 1));
+  CHECK(c.engine.decide(outside, Endpoint::of_pod(pod(c, "z/a")), Protocol::Udp, 53).allowed());
+  const Verdict v = c.engine.decide(outside, Endpoint::of_pod(pod(c, "y/a")), Protocol::Udp, 53);
+  REQUIRE(v.blocked);
+  CHECK(v.blocked->reason == Reason::CALICO_END_OF_TIER_DENY);
+  CHECK(v.blocked->component == "Calico NetworkPolicy security.guard-y");
 }

@@ -8,8 +8,7 @@ namespace {
 // An IPv6 block cannot hold an IPv4 cluster's addresses; a peer made only of
 // such blocks matches nothing (reported by policy_warnings).
 Peer address_peer(const std::vector<k8s::IpCidr>& cidrs, const std::vector<k8s::IpCidr>& except_of_first) {
-  Peer peer;
-  peer.kind = Peer::Kind::Addresses;
+  std::vector<AddressBlock> blocks;
   for (const k8s::IpCidr& c : cidrs) {
     if (c.ipv6) continue;
     AddressBlock b;
@@ -18,34 +17,36 @@ Peer address_peer(const std::vector<k8s::IpCidr>& cidrs, const std::vector<k8s::
       if (!e.ipv6) b.except.push_back(e.ipv4);
     }
     std::sort(b.except.begin(), b.except.end());
-    peer.blocks.push_back(std::move(b));
+    blocks.push_back(std::move(b));
   }
-  if (peer.blocks.empty()) {
-    peer.kind = Peer::Kind::Nothing;
+  Peer peer;
+  if (blocks.empty()) {
+    peer.nothing = true;
     peer.note = "IPv6 block in an IPv4 cluster";
+    return peer;
   }
+  peer.blocks = std::move(blocks);
   return peer;
 }
 
 Peer network_policy_peer(const k8s::NetworkPolicyPeer& p, std::uint32_t policy_namespace) {
   if (p.ip_block) return address_peer({p.ip_block->cidr}, p.ip_block->except);
-  Peer peer;
-  peer.kind = Peer::Kind::Pods;
+  PodPredicate pods;
   switch (p.scope()) {
     case k8s::PeerScope::PodsInPolicyNamespace:
-      peer.pods.namespace_index = policy_namespace;
-      peer.pods.pod_selector = p.pod_selector;
+      pods.namespace_index = policy_namespace;
+      pods.pod_selector = p.pod_selector;
       break;
     case k8s::PeerScope::AllPodsInNamespaces:
-      peer.pods.namespace_selector = p.namespace_selector;
+      pods.namespace_selector = p.namespace_selector;
       break;
     case k8s::PeerScope::PodsInNamespaces:
-      peer.pods.namespace_selector = p.namespace_selector;
-      peer.pods.pod_selector = p.pod_selector;
+      pods.namespace_selector = p.namespace_selector;
+      pods.pod_selector = p.pod_selector;
       break;
     case k8s::PeerScope::IpBlock: break;
   }
-  return peer;
+  return Peer::of_pods(std::move(pods));
 }
 
 PortMatch network_policy_port(const k8s::NetworkPolicyPort& p) {
@@ -87,21 +88,22 @@ PodPredicate admin_subject(const k8s::AdminSubject& s) {
 }
 
 Peer admin_peer(const k8s::AdminPeer& a) {
-  Peer peer;
+  PodPredicate pods;
   switch (a.kind) {
     case k8s::AdminPeer::Kind::Namespaces:
-      peer.pods.namespace_selector = a.namespace_selector;
-      return peer;
+      pods.namespace_selector = a.namespace_selector;
+      return Peer::of_pods(std::move(pods));
     case k8s::AdminPeer::Kind::Pods:
-      peer.pods.namespace_selector = a.namespace_selector;
-      peer.pods.pod_selector = a.pod_selector;
-      return peer;
+      pods.namespace_selector = a.namespace_selector;
+      pods.pod_selector = a.pod_selector;
+      return Peer::of_pods(std::move(pods));
     case k8s::AdminPeer::Kind::Networks: return address_peer(a.networks, {});
     case k8s::AdminPeer::Kind::Nodes: break;
   }
   // Node labels are not part of a scenario's manifests, so a nodes peer
   // cannot be resolved; it matches nothing and policy_warnings says so.
-  peer.kind = Peer::Kind::Nothing;
+  Peer peer;
+  peer.nothing = true;
   peer.note = "nodes peer: node labels are not modelled";
   return peer;
 }

@@ -76,7 +76,10 @@ void PolicyEngine::build_classes() {
     for (Direction d : {Direction::Ingress, Direction::Egress}) {
       for (const CompiledRule& r : program_.policies()[p].rules(d)) {
         for (const Peer& peer : r.peers) {
-          for (const AddressBlock& b : peer.blocks) intern(blocks_, block_index_, b.key(), b);
+          for (const auto* list : {&peer.blocks, &peer.not_blocks}) {
+            if (!*list) continue;
+            for (const AddressBlock& b : **list) intern(blocks_, block_index_, b.key(), b);
+          }
         }
       }
     }
@@ -232,21 +235,8 @@ std::vector<std::uint32_t> PolicyEngine::subject_classes(const CompiledPolicy& p
   return out;
 }
 
-ClassBitset PolicyEngine::peer_members(const Peer& peer) {
+ClassBitset PolicyEngine::pod_members(const PodPredicate& pred) {
   ClassBitset m(classes_.size());
-  if (peer.kind == Peer::Kind::Nothing) return m;
-  if (peer.kind == Peer::Kind::Addresses) {
-    std::vector<std::uint32_t> blocks;
-    for (const AddressBlock& b : peer.blocks) blocks.push_back(block_index_.at(b.key()));
-    for (std::uint32_t c = 0; c < classes_.size(); ++c) {
-      const EndpointClass& k = classes_[c];
-      if (!k.external && !k.host_network && !settings_.ip_block_matches_pods) continue;
-      const std::vector<bool>& sig = signatures_[k.address_signature];
-      if (std::any_of(blocks.begin(), blocks.end(), [&](std::uint32_t j) { return sig[j]; })) m.set(c);
-    }
-    return m;
-  }
-  const PodPredicate& pred = peer.pods;
   auto visit_namespace = [&](std::uint32_t ns) {
     for (std::uint32_t c : classes_by_namespace_[ns]) {
       // A hostNetwork pod's traffic carries its node's address: pod
@@ -273,6 +263,32 @@ ClassBitset PolicyEngine::peer_members(const Peer& peer) {
   return m;
 }
 
+ClassBitset PolicyEngine::address_members(const std::vector<AddressBlock>& blocks) const {
+  ClassBitset m(classes_.size());
+  std::vector<std::uint32_t> ids;
+  for (const AddressBlock& b : blocks) ids.push_back(block_index_.at(b.key()));
+  for (std::uint32_t c = 0; c < classes_.size(); ++c) {
+    const EndpointClass& k = classes_[c];
+    // ipBlockMatchesPods off: blocks do not see pod addresses (hostNetwork
+    // pods have their node's address, which blocks always see).
+    if (!k.external && !k.host_network && !settings_.ip_block_matches_pods) continue;
+    const std::vector<bool>& sig = signatures_[k.address_signature];
+    if (std::any_of(ids.begin(), ids.end(), [&](std::uint32_t j) { return sig[j]; })) m.set(c);
+  }
+  return m;
+}
+
+ClassBitset PolicyEngine::peer_members(const Peer& peer) {
+  ClassBitset m(classes_.size());
+  if (peer.nothing) return m;
+  m.set_all();
+  if (peer.pods) m &= pod_members(*peer.pods);
+  if (peer.not_pods) m.subtract(pod_members(*peer.not_pods));
+  if (peer.blocks) m &= address_members(*peer.blocks);
+  if (peer.not_blocks) m.subtract(address_members(*peer.not_blocks));
+  return m;
+}
+
 std::uint32_t PolicyEngine::peer_id(const Peer& peer) {
   const std::string key = peer.key();
   auto it = peer_index_.find(key);
@@ -295,17 +311,21 @@ void PolicyEngine::register_policy(std::uint32_t policy) {
       if (!r.all_peers) {
         for (const Peer& peer : r.peers) rp.peers.push_back(peer_id(peer));
       }
-      if (r.all_ports) {
-        rp.numeric_ports = ConnectionSet::all();
-      } else {
-        for (const PortMatch& m : r.ports) {
+      auto numeric = [&](const std::vector<PortMatch>& ports) {
+        ConnectionSet set;
+        for (const PortMatch& m : ports) {
           if (m.kind == PortMatch::Kind::Named) {
             rp.named_ports = true;
           } else {
-            rp.numeric_ports |= ConnectionSet::of(m.protocol, m.first, m.last);
+            set |= ConnectionSet::of(m.protocol, m.first, m.last);
           }
         }
-      }
+        return set;
+      };
+      rp.numeric_ports = r.all_ports ? ConnectionSet::all() : numeric(r.ports);
+      // Read only when no port is named; otherwise rule_ports resolves both
+      // lists on the destination.
+      rp.numeric_ports -= numeric(r.not_ports);
       out.push_back(std::move(rp));
     }
   }
@@ -445,17 +465,24 @@ bool PolicyEngine::rule_matches_peer(const CompiledRule& rule, const RulePeers& 
 ConnectionSet PolicyEngine::rule_ports(const CompiledRule& rule, const RulePeers& extra,
                                        std::uint32_t dst_ports) const {
   if (!extra.named_ports) return extra.numeric_ports;
-  ConnectionSet out = extra.numeric_ports;
   const auto& ports = port_lists_[dst_ports];
-  for (const PortMatch& m : rule.ports) {
-    if (m.kind != PortMatch::Kind::Named) continue;
-    // The first container port of that name (and protocol), as the kubelet resolves it.
-    auto it = std::find_if(ports.begin(), ports.end(), [&](const k8s::ContainerPort& p) {
-      return p.name == m.name && (m.any_protocol || p.protocol == m.protocol);
-    });
-    if (it != ports.end()) out |= ConnectionSet::of(it->protocol, it->container_port);
-  }
-  return out;
+  // The first container port of that name (and protocol), as the kubelet resolves it.
+  auto resolve = [&](const std::vector<PortMatch>& matches) {
+    ConnectionSet out;
+    for (const PortMatch& m : matches) {
+      if (m.kind != PortMatch::Kind::Named) {
+        out |= ConnectionSet::of(m.protocol, m.first, m.last);
+        continue;
+      }
+      auto it = std::find_if(ports.begin(), ports.end(), [&](const k8s::ContainerPort& p) {
+        return p.name == m.name && (m.any_protocol || p.protocol == m.protocol);
+      });
+      if (it != ports.end()) out |= ConnectionSet::of(it->protocol, it->container_port);
+    }
+    return out;
+  };
+  const ConnectionSet in = rule.all_ports ? ConnectionSet::all() : resolve(rule.ports);
+  return in - resolve(rule.not_ports);
 }
 
 // The tier walk on sets: `remaining` is what no rule has decided yet.
@@ -573,8 +600,11 @@ bool PolicyEngine::blocks_known(const CompiledPolicy& policy) const {
   for (Direction d : {Direction::Ingress, Direction::Egress}) {
     for (const CompiledRule& r : policy.rules(d)) {
       for (const Peer& peer : r.peers) {
-        for (const AddressBlock& b : peer.blocks) {
-          if (!block_index_.contains(b.key())) return false;
+        for (const auto* list : {&peer.blocks, &peer.not_blocks}) {
+          if (!*list) continue;
+          for (const AddressBlock& b : **list) {
+            if (!block_index_.contains(b.key())) return false;
+          }
         }
       }
     }

@@ -58,13 +58,17 @@ std::string AddressBlock::key() const {
 }
 
 std::string Peer::key() const {
-  switch (kind) {
-    case Kind::Pods: return "P:" + pods.key();
-    case Kind::Nothing: return "N:";
-    case Kind::Addresses: break;
-  }
-  std::string k = "A:";
-  for (const AddressBlock& b : blocks) k += b.key() + ';';
+  if (nothing) return "none";
+  std::string k;
+  if (pods) k += "P{" + pods->key() + "}";
+  if (not_pods) k += "!P{" + not_pods->key() + "}";
+  auto add_blocks = [&](const char* tag, const std::vector<AddressBlock>& blocks) {
+    k += tag;
+    for (const AddressBlock& b : blocks) k += b.key() + ';';
+    k += '}';
+  };
+  if (blocks) add_blocks("A{", *blocks);
+  if (not_blocks) add_blocks("!A{", *not_blocks);
   return k;
 }
 

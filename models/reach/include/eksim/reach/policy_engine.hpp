@@ -161,6 +161,8 @@ class PolicyEngine {
   void register_policy(std::uint32_t policy);
   std::uint32_t peer_id(const Peer& peer);
   [[nodiscard]] ClassBitset peer_members(const Peer& peer);
+  [[nodiscard]] ClassBitset pod_members(const PodPredicate& pods);
+  [[nodiscard]] ClassBitset address_members(const std::vector<AddressBlock>& blocks) const;
   [[nodiscard]] std::vector<std::uint32_t> subject_classes(const CompiledPolicy& policy) const;
   [[nodiscard]] EndpointFacts facts(const EndpointClass& c) const;
   void add_selecting(std::uint32_t policy);

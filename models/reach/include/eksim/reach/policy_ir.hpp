@@ -87,17 +87,28 @@ struct AddressBlock {
   [[nodiscard]] std::string key() const;
 };
 
+// Which endpoints a rule's peer stands for: the conjunction of every
+// constraint present, as a Calico rule's selector, notSelector, nets and
+// notNets combine; no constraint at all matches every pod and address.
+// NetworkPolicy and ANP peers use `pods` alone or `blocks` alone.
 struct Peer {
-  enum class Kind : std::uint8_t {
-    Pods,       // pods matching `pods`, never external addresses
-    Addresses,  // addresses in one of `blocks` (pods too when ipBlock matches pods)
-    Nothing,    // matches no endpoint (an IPv6-only block in an IPv4 cluster, an ANP nodes peer)
-  };
-  Kind kind = Kind::Pods;
-  PodPredicate pods;
-  std::vector<AddressBlock> blocks;  // OR
-  std::string note;                  // why Nothing, for warnings and explanations
+  std::optional<PodPredicate> pods;      // a pod matching it (never an external address)
+  std::optional<PodPredicate> not_pods;  // not a pod matching it (external addresses pass)
+  std::optional<std::vector<AddressBlock>> blocks;      // an address inside one of them
+  std::optional<std::vector<AddressBlock>> not_blocks;  // an address inside none of them
+  bool nothing = false;  // matches no endpoint (an IPv6-only block in an IPv4 cluster, an ANP nodes peer)
+  std::string note;      // why nothing, for explanations
 
+  static Peer of_pods(PodPredicate p) {
+    Peer peer;
+    peer.pods = std::move(p);
+    return peer;
+  }
+  static Peer of_blocks(std::vector<AddressBlock> b) {
+    Peer peer;
+    peer.blocks = std::move(b);
+    return peer;
+  }
   [[nodiscard]] std::string key() const;
 };
 
@@ -137,7 +148,8 @@ struct CompiledRule {
   bool all_peers = false;   // NetworkPolicy `from`/`to` missing or empty: every pod and address
   std::vector<Peer> peers;  // OR
   bool all_ports = true;    // no `ports`: every protocol and port
-  std::vector<PortMatch> ports;  // OR
+  std::vector<PortMatch> ports;      // OR
+  std::vector<PortMatch> not_ports;  // taken out of the ports above (Calico notPorts)
   RuleOrigin origin;
 };
 
