@@ -132,10 +132,11 @@ struct RandomCluster {
   std::vector<std::string> policies;  // one YAML document each
 };
 
-RandomCluster random_cluster(unsigned seed) {
+// `extra_namespaces` makes clusters with more classes than one 64-bit word holds.
+RandomCluster random_cluster(unsigned seed, int extra_namespaces = 0) {
   Random r(seed);
   RandomCluster c;
-  const int namespaces = 2 + r.below(3);
+  const int namespaces = 2 + r.below(3) + extra_namespaces;
   for (int n = 0; n < namespaces; ++n) {
     const std::string ns = "ns" + std::to_string(n);
     c.base += "apiVersion: v1\nkind: Namespace\nmetadata: {name: " + ns + ", labels: {team: " +
@@ -407,17 +408,42 @@ TEST_CASE("differential: the class matrix equals a pod-by-pod evaluation on rand
   CHECK(allowed < compared * 9 / 10);
 }
 
-TEST_CASE("classes: replicas share a class; ipBlock boundaries split pods only when blocks see pods", "[policy]") {
-  const std::string yaml = e2e_namespaces() + e2e_pods() +
-                           "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: x}\n"
-                           "spec:\n  podSelector: {}\n  ingress: [{from: [{ipBlock: {cidr: 10.0.0.0/30}}]}]\n";
-  const Cluster eks = e2e(yaml.substr((e2e_namespaces() + e2e_pods()).size()));
+TEST_CASE("classes: replicas share a class; ipBlock boundaries split the outside", "[policy]") {
+  const Cluster eks = e2e("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: x}\n"
+                          "spec:\n  podSelector: {}\n  ingress: [{from: [{ipBlock: {cidr: 10.0.0.0/30}}]}]\n");
   // 9 templates, all different (namespace or labels): 9 pod classes.
   CHECK(eks.engine.pod_class_count() == 9);
   // Outside: below 10.0.0.0, the block 10.0.0.0-10.0.0.3, above.
   CHECK(eks.engine.class_count() == 12);
-  CHECK(eks.engine.allowed_pods(pod(eks, "x/c"), pod(eks, "x/a"))->is_all());   // 10.0.0.3
-  CHECK(eks.engine.allowed_pods(pod(eks, "y/a"), pod(eks, "x/a"))->empty());    // 10.0.0.4
+  CHECK(eks.engine.allowed_pods(pod(eks, "x/c"), pod(eks, "x/a"))->is_all());  // 10.0.0.3
+  CHECK(eks.engine.allowed_pods(pod(eks, "y/a"), pod(eks, "x/a"))->empty());   // 10.0.0.4
+}
+
+TEST_CASE("for_each_allowed visits exactly the non-empty cells, in order", "[policy]") {
+  std::size_t most_classes = 0;
+  for (unsigned seed = 200; seed < 230; ++seed) {
+    const RandomCluster rc = random_cluster(seed, seed % 3 == 0 ? 60 : 0);
+    INFO("seed " << seed);
+    const Cluster c(join(rc), PolicySettings{seed % 2 == 0});
+    const auto& e = c.engine;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> visited;
+    e.for_each_allowed([&](std::uint32_t s, std::uint32_t d, ConnectionPool::Id id) {
+      REQUIRE(e.connections(id) == e.allowed(s, d));
+      visited.emplace_back(s, d);
+    });
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> expected;
+    const auto n = static_cast<std::uint32_t>(e.class_count());
+    for (std::uint32_t s = 0; s < n; ++s) {
+      for (std::uint32_t d = 0; d < n; ++d) {
+        if (e.endpoint_class(s).external && e.endpoint_class(d).external) continue;
+        if (s == d && e.endpoint_class(s).pod_count < 2) continue;
+        if (!e.allowed(s, d).empty()) expected.emplace_back(s, d);
+      }
+    }
+    CHECK(visited == expected);
+    most_classes = std::max(most_classes, e.class_count());
+  }
+  CHECK(most_classes > 128);  // sources scanned in several blocks of 64
 }
 
 TEST_CASE("incremental: adding, changing and removing one NetworkPolicy equals a fresh build", "[policy]") {
