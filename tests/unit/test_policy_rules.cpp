@@ -274,6 +274,12 @@ spec:
   // a policy written for the Service port would not match.
   CHECK(decide_pods(c, "y/b", "x/a", Protocol::Tcp, target->container_port).allowed());
   CHECK_FALSE(decide_pods(c, "y/b", "x/a", Protocol::Tcp, svc.ports[0].port).allowed());
+  // On EKS the agent wants Service port = container port: 8080 -> 80 is warned about, at the Service.
+  const auto warnings = policy_warnings(c.set);
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].code == PolicyWarningCode::ServicePortMismatch);
+  CHECK(warnings[0].where.line == c.set.services[0].where.line);
+  CHECK(warnings[0].message.find("port 8080 lands on container port 80 of x/a[Deployment]") != std::string::npos);
 }
 
 TEST_CASE("item 12: ipBlock except, another rule may still allow, and the pod-address setting", "[policy]") {

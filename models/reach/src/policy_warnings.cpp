@@ -1,5 +1,6 @@
 #include "eksim/reach/policy_warnings.hpp"
 
+#include <optional>
 #include <set>
 
 namespace eksim::reach {
@@ -14,8 +15,9 @@ std::string port_entry(const k8s::NetworkPolicyPort& p) {
   return s;
 }
 
-bool selected_by_some_policy(const k8s::ManifestSet& set, const k8s::Workload& w) {
+bool selected_by_some_policy(const k8s::ManifestSet& set, const k8s::Workload& w, bool ingress_only = false) {
   for (const auto& np : set.network_policies) {
+    if (ingress_only && !np.isolates_ingress) continue;
     if (np.namespace_index == w.namespace_index && np.pod_selector.matches(w.pod.labels)) return true;
   }
   return false;
@@ -32,6 +34,7 @@ std::string_view to_string(PolicyWarningCode code) {
     case PolicyWarningCode::AdminPolicyNotEnforced: return "ADMIN_POLICY_NOT_ENFORCED";
     case PolicyWarningCode::Ipv6BlockIgnored: return "IPV6_BLOCK_IGNORED";
     case PolicyWarningCode::NodesPeerIgnored: return "NODES_PEER_IGNORED";
+    case PolicyWarningCode::ServicePortMismatch: return "SERVICE_PORT_MISMATCH";
   }
   return "?";
 }
@@ -79,6 +82,29 @@ std::vector<PolicyWarning> policy_warnings(const k8s::ManifestSet& set) {
   };
   for (const auto& anp : set.admin_network_policies) admin("AdminNetworkPolicy", anp.name, anp.where, anp.egress);
   if (const auto& b = set.baseline_admin_network_policy) admin("BaselineAdminNetworkPolicy", b->name, b->where, b->egress);
+
+  // Item 11: the EKS agent resolves a Service's traffic to its endpoints
+  // only when the Service port equals the container port it lands on.
+  for (const auto& svc : set.services) {
+    for (const auto& port : svc.ports) {
+      for (std::uint32_t b : svc.backends) {
+        const k8s::Workload& w = set.workloads[b];
+        if (!selected_by_some_policy(set, w, true)) continue;
+        std::optional<std::uint16_t> target;
+        if (port.target_port.is_named()) {
+          if (auto cp = w.pod.find_port(port.target_port.name, port.protocol)) target = cp->container_port;
+        } else {
+          target = port.target_port.number != 0 ? port.target_port.number : port.port;
+        }
+        if (!target || *target == port.port) continue;
+        out.push_back({PolicyWarningCode::ServicePortMismatch, svc.where,
+                       "Service " + svc.id + ": port " + std::to_string(port.port) + " lands on container port " +
+                           std::to_string(*target) + " of " + w.id + ", which a NetworkPolicy isolates; the EKS VPC "
+                           "CNI agent needs the Service port to equal the container port"});
+        break;  // one warning per Service port
+      }
+    }
+  }
 
   for (const auto& w : set.workloads) {
     if (w.kind == k8s::WorkloadKind::Pod && !w.synthesized) {

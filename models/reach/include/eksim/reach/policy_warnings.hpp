@@ -20,6 +20,7 @@ enum class PolicyWarningCode : std::uint8_t {
   AdminPolicyNotEnforced,   // ANP/BANP: not implemented by the EKS agent
   Ipv6BlockIgnored,         // an IPv6 ipBlock in an IPv4 cluster
   NodesPeerIgnored,         // an ANP nodes peer: node labels are not modelled
+  ServicePortMismatch,      // a Service port differs from the container port of a policed backend (item 11)
 };
 
 std::string_view to_string(PolicyWarningCode code);
