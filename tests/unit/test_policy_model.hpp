@@ -49,6 +49,15 @@ inline std::string e2e_pods() {
   return out;
 }
 
+// A Deployment selecting and labelling its pods with `labels` (the inside of
+// a flow map: "app: web"), with `pod_spec` as the inside of its pod spec.
+inline std::string deployment(const std::string& ns, const std::string& name, const std::string& labels,
+                              const std::string& pod_spec, int replicas = 1) {
+  return "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: " + name + ", namespace: '" + ns + "'}\nspec:\n" +
+         (replicas == 1 ? "" : "  replicas: " + std::to_string(replicas) + "\n") + "  selector: {matchLabels: {" +
+         labels + "}}\n  template:\n    metadata: {labels: {" + labels + "}}\n    spec: {" + pod_spec + "}\n---\n";
+}
+
 struct Cluster {
   k8s::ManifestSet set;
   reach::PolicyEngine engine;

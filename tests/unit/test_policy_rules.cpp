@@ -200,38 +200,13 @@ TEST_CASE("item 9: protocol defaults to TCP, a port-less entry is the whole prot
 }
 
 TEST_CASE("item 10: named ports resolve against each destination pod, by name and protocol", "[policy]") {
-  const std::string yaml = R"(apiVersion: v1
-kind: Namespace
-metadata: {name: 'n'}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: a, namespace: 'n'}
-spec:
-  selector: {matchLabels: {pod: a}}
-  template:
-    metadata: {labels: {pod: a}}
-    spec: {containers: [{name: c, image: i, ports: [{name: http, containerPort: 80}]}]}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: b, namespace: 'n'}
-spec:
-  selector: {matchLabels: {pod: b}}
-  template:
-    metadata: {labels: {pod: b}}
-    spec: {containers: [{name: c, image: i, ports: [{name: http, containerPort: 8080}, {name: dns, containerPort: 53, protocol: UDP}]}]}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: c, namespace: 'n'}
-spec:
-  selector: {matchLabels: {pod: c}}
-  template:
-    metadata: {labels: {pod: c}}
-    spec: {containers: [{name: c, image: i, ports: [{name: metrics, containerPort: 9090}]}]}
----
-)" + np("n", "allow-named", "  podSelector: {}\n  ingress: [{ports: [{port: http}, {port: dns, protocol: UDP}]}]") +
+  const std::string yaml =
+      "apiVersion: v1\nkind: Namespace\nmetadata: {name: 'n'}\n---\n" +
+      deployment("n", "a", "pod: a", "containers: [{name: c, image: i, ports: [{name: http, containerPort: 80}]}]") +
+      deployment("n", "b", "pod: b",
+                 "containers: [{name: c, image: i, ports: [{name: http, containerPort: 8080}, "
+                 "{name: dns, containerPort: 53, protocol: UDP}]}]") +
+      deployment("n", "c", "pod: c", "containers: [{name: c, image: i, ports: [{name: metrics, containerPort: 9090}]}]") + np("n", "allow-named", "  podSelector: {}\n  ingress: [{ports: [{port: http}, {port: dns, protocol: UDP}]}]") +
                            np("n", "c-dns-out", "  podSelector: {matchLabels: {pod: c}}\n  policyTypes: [Egress]\n"
                                                 "  egress: [{ports: [{port: dns, protocol: UDP}]}]");
   const Cluster c(yaml, {});
@@ -316,16 +291,8 @@ TEST_CASE("item 12: ipBlock except, another rule may still allow, and the pod-ad
 }
 
 TEST_CASE("item 13: traffic from the pod's own node is allowed; hostNetwork pods are not policed", "[policy]") {
-  const std::string host = R"(apiVersion: apps/v1
-kind: Deployment
-metadata: {name: h, namespace: x}
-spec:
-  selector: {matchLabels: {pod: h}}
-  template:
-    metadata: {labels: {pod: h}}
-    spec: {hostNetwork: true, containers: [{name: c, image: i, ports: [{containerPort: 9100}]}]}
----
-)";
+  const std::string host =
+      deployment("x", "h", "pod: h", "hostNetwork: true, containers: [{name: c, image: i, ports: [{containerPort: 9100}]}]");
   const std::vector<NodeInstance> nodes = {{"n1", Ipv4Address::from_octets(192, 168, 0, 1)},
                                            {"n2", Ipv4Address::from_octets(192, 168, 0, 2)}};
   // Round robin: x/a on n1, x/b on n2, ...; x/h (the tenth pod) on n2.
@@ -353,25 +320,8 @@ spec:
 }
 
 TEST_CASE("item 14: a pod and itself is left out of the matrix", "[policy]") {
-  const Cluster c(R"(apiVersion: apps/v1
-kind: Deployment
-metadata: {name: two, namespace: q}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: two}}
-  template:
-    metadata: {labels: {app: two}}
-    spec: {containers: [{name: c, image: i}]}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: one, namespace: q}
-spec:
-  selector: {matchLabels: {app: one}}
-  template:
-    metadata: {labels: {app: one}}
-    spec: {containers: [{name: c, image: i}]}
-)",
+  const Cluster c(deployment("q", "two", "app: two", "containers: [{name: c, image: i}]", 2) +
+                      deployment("q", "one", "app: one", "containers: [{name: c, image: i}]"),
                   {});
   const auto& e = c.engine;
   CHECK_FALSE(e.allowed_pods(0, 0).has_value());
@@ -407,24 +357,9 @@ kind: Pod
 metadata: {name: bare, namespace: x, labels: {pod: a}}
 spec: {containers: [{name: c, image: i}]}
 ---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: win, namespace: x}
-spec:
-  selector: {matchLabels: {pod: b}}
-  template:
-    metadata: {labels: {pod: b}}
-    spec: {nodeSelector: {kubernetes.io/os: windows}, containers: [{name: c, image: i}]}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: fg, namespace: 'y'}
-spec:
-  selector: {matchLabels: {pod: f}}
-  template:
-    metadata: {labels: {pod: f}}
-    spec: {nodeSelector: {eks.amazonaws.com/compute-type: fargate}, containers: [{name: c, image: i}]}
-)";
+)" + deployment("x", "win", "pod: b", "nodeSelector: {kubernetes.io/os: windows}, containers: [{name: c, image: i}]") +
+      deployment("y", "fg", "pod: f",
+                 "nodeSelector: {eks.amazonaws.com/compute-type: fargate}, containers: [{name: c, image: i}]");
   const auto set = eksim::k8s::load_manifest_text(yaml, "limits.yaml");
   const auto warnings = policy_warnings(set);
   std::vector<std::string> got;

@@ -47,19 +47,26 @@ PodPredicate in_namespace(const std::string& ns) {
 
 PodPredicate in_namespace_x() { return in_namespace("x"); }
 
+// A Calico policy selecting `subject` for ingress; rules are added by the caller.
+CompiledPolicy calico_ingress_policy(const std::string& name, std::uint32_t tier, double order, PodPredicate subject,
+                                     PolicyKind kind = PolicyKind::CalicoNetworkPolicy) {
+  CompiledPolicy p;
+  p.kind = kind;
+  p.name = name;
+  p.tier = tier;
+  p.order = order;
+  p.subject = std::move(subject);
+  p.selects_ingress = true;
+  return p;
+}
+
 PolicyEngine tiered(const k8s::ManifestSet& set) {
   PolicyProgram program = compile_policies(set);
   // Added out of order: "platform" (200) must still come after "security" (100).
   const std::uint32_t platform = program.add_tier(Tier{"platform", TierKind::Calico, 200, RuleAction::Pass});
   const std::uint32_t security = program.add_tier(Tier{"security", TierKind::Calico, 100, RuleAction::Deny});
 
-  CompiledPolicy deny_z;
-  deny_z.kind = PolicyKind::CalicoNetworkPolicy;
-  deny_z.name = "security.deny-z";
-  deny_z.tier = security;
-  deny_z.order = 10;
-  deny_z.subject = in_namespace_x();
-  deny_z.selects_ingress = true;
+  CompiledPolicy deny_z = calico_ingress_policy("security.deny-z", security, 10, in_namespace_x());
   deny_z.ingress.push_back(rule(RuleAction::Log, {}, deny_z.name, "security", 0));
   CompiledRule deny = rule(RuleAction::Deny, {pods_in_namespace("z")}, deny_z.name, "security", 1);
   deny.all_ports = false;
@@ -68,13 +75,7 @@ PolicyEngine tiered(const k8s::ManifestSet& set) {
   deny_z.ingress.push_back(rule(RuleAction::Pass, {pods_in_namespace("y")}, deny_z.name, "security", 2));
   program.add_policy(deny_z);
 
-  CompiledPolicy allow_ya;
-  allow_ya.kind = PolicyKind::CalicoNetworkPolicy;
-  allow_ya.name = "platform.allow-ya";
-  allow_ya.tier = platform;
-  allow_ya.order = 1;
-  allow_ya.subject = in_namespace_x();
-  allow_ya.selects_ingress = true;
+  CompiledPolicy allow_ya = calico_ingress_policy("platform.allow-ya", platform, 1, in_namespace_x());
   allow_ya.ingress.push_back(rule(RuleAction::Allow, {pods_in_namespace("y", "a")}, allow_ya.name, "platform", 0));
   program.add_policy(allow_ya);
   return PolicyEngine(set, lay_out_pods(set, eksim::net::Ipv4Address::from_octets(10, 0, 0, 1)), std::move(program),
@@ -131,12 +132,7 @@ TEST_CASE("tiers: a peer is the conjunction of selector, notSelector, nets and n
   const std::uint32_t security = program.add_tier(Tier{"security", TierKind::Calico, 100, RuleAction::Deny});
 
   // Into y: pods of x except the address 10.0.0.1 (x/a), on everything but TCP 81.
-  CompiledPolicy guard_y;
-  guard_y.kind = PolicyKind::CalicoNetworkPolicy;
-  guard_y.name = "security.guard-y";
-  guard_y.tier = security;
-  guard_y.subject = in_namespace("y");
-  guard_y.selects_ingress = true;
+  CompiledPolicy guard_y = calico_ingress_policy("security.guard-y", security, 0, in_namespace("y"));
   Peer x_but_a = pods_in_namespace("x");
   x_but_a.not_blocks = std::vector<AddressBlock>{AddressBlock{*eksim::net::parse_cidr("10.0.0.1/32"), {}}};
   CompiledRule r = rule(RuleAction::Allow, {x_but_a}, guard_y.name, "security", 0);
@@ -145,12 +141,8 @@ TEST_CASE("tiers: a peer is the conjunction of selector, notSelector, nets and n
   program.add_policy(guard_y);
 
   // Into z: anything that is not a pod of z (other pods and addresses), UDP 53 only.
-  CompiledPolicy open_z;
-  open_z.kind = PolicyKind::CalicoGlobalNetworkPolicy;
-  open_z.name = "security.open-z";
-  open_z.tier = security;
-  open_z.subject = in_namespace("z");
-  open_z.selects_ingress = true;
+  CompiledPolicy open_z = calico_ingress_policy("security.open-z", security, 0, in_namespace("z"),
+                                                PolicyKind::CalicoGlobalNetworkPolicy);
   Peer not_z;
   not_z.not_pods = namespace_pods("z");
   CompiledRule dns = rule(RuleAction::Allow, {not_z}, open_z.name, "security", 0);
