@@ -206,6 +206,23 @@ void update_one_policy(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * 2);
 }
 
+// The dearest kind of update: each change brings a peer never seen before
+// that spans the cluster (every namespace, a pod label), so its class set is
+// computed over all 10,000 classes.
+void update_new_cluster_wide_peer(benchmark::State& state) {
+  const Input& in = input();
+  PolicyEngine engine(in.set, in.pods, {});
+  auto policy = in.set.network_policies[*in.set.find_network_policy("ns-1234", "allow-monitoring")];
+  auto& peer = policy.ingress[0].peers[0];
+  peer.namespace_selector = eksim::k8s::LabelSelector{};
+  int serial = 0;
+  for (auto _ : state) {
+    peer.pod_selector = eksim::k8s::LabelSelector::from_labels({{"scraper", "v" + std::to_string(serial++)}});
+    benchmark::DoNotOptimize(engine.set_network_policy(policy));
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+
 // Adding a new policy (default-deny egress) to one namespace, then removing it.
 void add_remove_policy(benchmark::State& state) {
   const Input& in = input();
@@ -228,5 +245,6 @@ BENCHMARK(build_matrix)->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK(build_and_enumerate)->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK(enumerate_open_cluster)->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK(update_one_policy)->Unit(benchmark::kMicrosecond);
+BENCHMARK(update_new_cluster_wide_peer)->Unit(benchmark::kMicrosecond);
 BENCHMARK(add_remove_policy)->Unit(benchmark::kMicrosecond);
 BENCHMARK_MAIN();
