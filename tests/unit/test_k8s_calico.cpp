@@ -356,6 +356,20 @@ TEST_CASE("Calico import: rules keep order, actions, protocols, ports and places
   CHECK(dns.egress[1].destination.ports[0].first == 53);  // "53" in quotes is still port 53
 }
 
+TEST_CASE("Calico import: quoted numbers are decimal, as Go's strconv reads them", "[k8s][calico]") {
+  const ManifestSet set = load_manifest_text(
+      "apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata: {name: p}\nspec:\n  ingress:\n"
+      "  - action: Allow\n    protocol: '017'\n    destination: {ports: ['0080', '010:020', 0x10]}\n",
+      "decimal.yaml");
+  const CalicoRule& rule = set.calico_policies.at(0).ingress.at(0);
+  CHECK(rule.protocol->number == 17);  // UDP, not octal 15
+  REQUIRE(rule.destination.ports.size() == 3);
+  CHECK(rule.destination.ports[0].first == 80);
+  CHECK(rule.destination.ports[1].first == 10);
+  CHECK(rule.destination.ports[1].last == 20);
+  CHECK(rule.destination.ports[2].first == 16);  // an unquoted YAML hex integer stays a number
+}
+
 TEST_CASE("Calico import: crd.projectcalico.org/v1 reads like projectcalico.org/v3", "[k8s][calico]") {
   const CalicoPolicy& p = policy("", "default.allow-node-exporter");
   CHECK(p.global);
@@ -410,6 +424,8 @@ TEST_CASE("Calico import: located errors for rules Calico refuses", "[k8s][calic
   CHECK(load_error(head + "spec:\n  ingress:\n  - action: Allow\n    source: {nets: [10.0.0.0/8, '::/0']}\n") ==
         "inline.yaml:7:20: Calico NetworkPolicy 'w/p': spec.ingress[0].source.nets: a rule cannot mix IPv4 and IPv6 "
         "networks");
+  CHECK(load_error(head + "spec:\n  ingress:\n  - action: Allow\n    ipVersion: 5\n") ==
+        "inline.yaml:7:16: Calico NetworkPolicy 'w/p': spec.ingress[0].ipVersion: expected 4 or 6, got 5");
   CHECK(load_error(head + "spec:\n  ingress:\n  - action: Allow\n    protocol: 256\n") ==
         "inline.yaml:7:15: Calico NetworkPolicy 'w/p': spec.ingress[0].protocol: expected TCP, UDP, ICMP, ICMPv6, "
         "SCTP, UDPLite or a protocol number from 1 to 255, got 256");

@@ -1,6 +1,7 @@
 // projectcalico.org/v3 Tier, NetworkPolicy and GlobalNetworkPolicy, validated
 // the way libcalico-go's v3 validator and the CRD schemas validate them, so a
 // manifest Calico would refuse is refused here with its place.
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -21,6 +22,17 @@ struct NamedProtocol {
 };
 constexpr NamedProtocol kProtocols[] = {{"TCP", 6},     {"UDP", 17},   {"ICMP", 1},
                                         {"ICMPv6", 58}, {"SCTP", 132}, {"UDPLite", 136}};
+
+// A run of decimal digits as Go's strconv.ParseUint(s, 10, 64) reads it
+// (leading zeros are decimal, not octal); nullopt for anything else.
+std::optional<std::uint64_t> parse_decimal(std::string_view text) {
+  if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  std::uint64_t n = 0;
+  for (const char c : text) n = n * 10 + static_cast<std::uint64_t>(c - '0');
+  return n;
+}
 
 // A float64 field (order): a YAML integer or float, never a quoted string.
 double read_number(const Reader& r, const Field& field) {
@@ -82,10 +94,14 @@ CalicoProtocol read_calico_protocol(const Reader& r, const Field& field) {
   const ScalarType type = scalar_type(v);
   CalicoProtocol p;
   p.text = v.Scalar();
-  // numorstring.Protocol reads a quoted number as that number.
-  const auto number = parse_yaml_int(v.Scalar());
-  if (type == ScalarType::Int ||
-      (type == ScalarType::String && number && v.Scalar().find_first_not_of("0123456789") == std::string::npos)) {
+  // numorstring.Protocol reads a quoted number as that number, in decimal.
+  std::optional<std::int64_t> number;
+  if (type == ScalarType::Int) {
+    number = parse_yaml_int(v.Scalar());
+  } else if (const auto decimal = parse_decimal(v.Scalar()); type == ScalarType::String && decimal) {
+    number = static_cast<std::int64_t>(std::min<std::uint64_t>(*decimal, 256));
+  }
+  if (type == ScalarType::Int || number) {
     if (!number || *number < 1 || *number > 255) r.fail(field, expected + ", got " + v.Scalar());
     p.number = static_cast<std::uint8_t>(*number);
     return p;
@@ -103,8 +119,8 @@ CalicoProtocol read_calico_protocol(const Reader& r, const Field& field) {
 }
 
 std::uint16_t port_bound(const Reader& r, const Field& field, std::string_view text) {
-  const auto n = parse_yaml_int(text);
-  if (text.empty() || text.find_first_not_of("0123456789") != std::string_view::npos || !n || *n > 65535) {
+  const auto n = parse_decimal(text);
+  if (!n || *n > 65535) {
     r.fail(field, "invalid port range " + quoted(field.value.Scalar()) +
                       ": expected two numbers from 0 to 65535 written 'first:last'");
   }
@@ -133,7 +149,7 @@ CalicoPort read_calico_port(const Reader& r, const Field& field) {
     return port;
   }
   if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
-    const auto n = parse_yaml_int(text);
+    const auto n = parse_decimal(text);
     if (!n || *n > 65535) r.fail(field, expected + ", got " + quoted(text));
     port.first = port.last = static_cast<std::uint16_t>(*n);
     return port;
@@ -309,7 +325,7 @@ CalicoRule read_rule(const Reader& r, const Field& field, std::size_t index, con
   rule.action = read_enum<CalicoAction>(r, m.require("action"), {"Allow", "Deny", "Log", "Pass"});
   const auto ip_version = m.get("ipVersion");
   if (ip_version) {
-    const auto v = read_int(r, *ip_version, 4, 6);
+    const auto v = read_int(r, *ip_version, 0, 255);
     if (v != 4 && v != 6) r.fail(*ip_version, "expected 4 or 6, got " + std::to_string(v));
     rule.ip_version = static_cast<std::uint8_t>(v);
   }
@@ -329,14 +345,10 @@ CalicoRule read_rule(const Reader& r, const Field& field, std::size_t index, con
 
   EntityFields src_fields;
   EntityFields dst_fields;
-  if (const auto f = m.get("source"))
-    rule.source = read_entity(r, *f, src_fields);
-  else
-    rule.source.where = rule.where;
-  if (const auto f = m.get("destination"))
-    rule.destination = read_entity(r, *f, dst_fields);
-  else
-    rule.destination.where = rule.where;
+  rule.source.where = rule.where;
+  rule.destination.where = rule.where;
+  if (const auto f = m.get("source")) rule.source = read_entity(r, *f, src_fields);
+  if (const auto f = m.get("destination")) rule.destination = read_entity(r, *f, dst_fields);
 
   // Ports only exist for TCP, UDP and SCTP (validator: protocolPortsMsg).
   const bool ports_ok = rule.protocol && rule.protocol->supports_ports();
@@ -350,10 +362,12 @@ CalicoRule read_rule(const Reader& r, const Field& field, std::size_t index, con
     r.fail(dst_fields.ports ? *dst_fields.ports : *dst_fields.not_ports,
            "cannot specify ports with a service match: a Service's own ports are used");
   }
-  if (ctx.ingress && dst_fields.services)
+  if (ctx.ingress && dst_fields.services) {
     r.fail(*dst_fields.services, "services are not allowed in an ingress rule's destination");
-  if (!ctx.ingress && src_fields.services)
+  }
+  if (!ctx.ingress && src_fields.services) {
     r.fail(*src_fields.services, "services are not allowed in an egress rule's source");
+  }
   if (ctx.global) {
     for (const auto& [svc, f] : {std::pair{&rule.source.services, &src_fields.services},
                                  std::pair{&rule.destination.services, &dst_fields.services}}) {
@@ -479,13 +493,13 @@ CalicoPolicy read_calico_policy(const Reader& r, const MapView& object, const Ob
   const std::string release_note =
       "; Calico releases before projectcalico/calico#11232 (late 2025) reject that, later ones accept it";
   if (p.tier != kCalicoDefaultTier && prefix != p.tier) {
-    r.warn_at(tier_field->has_value() ? r.at(**tier_field) : p.where, "metadata.name",
-              "a policy in tier " + quoted(p.tier) + " should be named " +
-                  quoted(p.tier + "." + p.name.substr(dot + 1)) + release_note);
+    r.warn(read_map(r, object.require("metadata")).require("name"),
+           "a policy in tier " + quoted(p.tier) + " should be named " + quoted(p.tier + "." + p.name.substr(dot + 1)) +
+               release_note);
   } else if (p.tier == kCalicoDefaultTier && !prefix.empty() && prefix != kCalicoDefaultTier) {
-    r.warn_at(p.where, "metadata.name",
-              quoted(p.name) + " reads as a policy of tier " + quoted(prefix) + ", but spec.tier is 'default'" +
-                  release_note);
+    r.warn(read_map(r, object.require("metadata")).require("name"), quoted(p.name) + " reads as a policy of tier " +
+                                                                        quoted(prefix) +
+                                                                        ", but spec.tier is 'default'" + release_note);
   }
 
   if (const auto types = get("types")) {

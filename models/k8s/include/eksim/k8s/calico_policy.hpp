@@ -44,7 +44,8 @@
 //   - when any of selector, notSelector, serviceAccounts or namespaceSelector
 //     is set, the entity is limited to endpoints of the namespaces matched by
 //     namespaceSelector, or, when that is unset in a NetworkPolicy, to the
-//     policy's own namespace (a GlobalNetworkPolicy: every namespace).
+//     policy's own namespace (in a GlobalNetworkPolicy: no namespace limit,
+//     so host endpoints and global network sets match too).
 //     namespaceSelector all() means every namespace; global() means no
 //     namespace: only non-namespaced endpoints and global network sets;
 //   - nets / notNets match packet addresses, pod IPs included: a rule with
