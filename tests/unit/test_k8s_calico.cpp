@@ -486,6 +486,25 @@ TEST_CASE("SecurityGroupPolicy import", "[k8s][calico]") {
   CHECK(none.warnings[0].message.find("no pod gets these security groups") != std::string::npos);
 }
 
+TEST_CASE("ServiceAccounts are imported for their labels", "[k8s][calico]") {
+  const ManifestSet& set = calico();
+  REQUIRE(set.service_accounts.size() == 1);
+  const auto index = set.find_service_account("production", "checkout");
+  REQUIRE(index);
+  const ServiceAccount& account = set.service_accounts[*index];
+  CHECK(account.id == "production/checkout");
+  CHECK(account.namespace_index == *set.find_namespace("production"));
+  CHECK(account.labels == Labels{{"team", "payments"}});
+  CHECK_FALSE(set.find_service_account("production", "default"));
+  // Its top-level fields (automountServiceAccountToken, imagePullSecrets) are known: no warning.
+  for (const ManifestWarning& w : set.warnings) CHECK(w.where.file.find("service-accounts.yaml") == std::string::npos);
+  // The SecurityGroupPolicy by-service-account selects pods running as it.
+  const SecurityGroupPolicy& sgp =
+      set.security_group_policies[*set.find_security_group_policy("production", "by-service-account")];
+  CHECK(sgp.service_account_selector->matches(account.labels));
+  CHECK(set.find_skipped("v1", "ServiceAccount") == nullptr);
+}
+
 TEST_CASE("pods carry their service account name for serviceAccount selectors", "[k8s][calico]") {
   const ManifestSet set = load_manifest_text(
       "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: {serviceAccountName: checkout, containers: [{name: c}]}\n"

@@ -25,10 +25,11 @@ struct KindSpec {
 
 // Served versions as of Kubernetes 1.25+, and the versions removed before
 // (Kubernetes deprecated-API migration guide).
-constexpr std::array<KindSpec, 16> kKinds = {{
+constexpr std::array<KindSpec, 17> kKinds = {{
     {ModelledKind::Namespace, "Namespace", "v1", {}},
     {ModelledKind::Pod, "Pod", "v1", {}},
     {ModelledKind::Service, "Service", "v1", {}},
+    {ModelledKind::ServiceAccount, "ServiceAccount", "v1", {}},
     {ModelledKind::Deployment,
      "Deployment",
      "apps/v1",

@@ -26,6 +26,7 @@ enum class ModelledKind : std::uint8_t {
   CalicoGlobalNetworkPolicy,
   CalicoTier,
   SecurityGroupPolicy,
+  ServiceAccount,
 };
 
 // The modelled kind for this pair, or nullopt for a pair to skip (a kind not

@@ -256,7 +256,12 @@ void ManifestBuilder::add_object(Reader& r, const Field& field, int list_depth, 
   // `sepc:` must not pass for a missing spec (which, for a NetworkPolicy,
   // still means "deny all ingress").
   r.set_object(kind);
-  object.check_fields({"apiVersion", "kind", "metadata", "spec"}, {"status"});
+  if (*modelled == ModelledKind::ServiceAccount) {
+    object.check_fields({"apiVersion", "kind", "metadata"},
+                        {"secrets", "imagePullSecrets", "automountServiceAccountToken"});
+  } else {
+    object.check_fields({"apiVersion", "kind", "metadata", "spec"}, {"status"});
+  }
 
   switch (*modelled) {
     case ModelledKind::Namespace: {
@@ -299,6 +304,19 @@ void ManifestBuilder::add_object(Reader& r, const Field& field, int list_depth, 
       const ObjectMeta meta = read_metadata(r, object, kind, NameRule::Dns1035Label, true);
       add_namespaced(
           r, kind, meta, where, [&] { return read_service(r, object, meta); }, set_.services);
+      break;
+    }
+    case ModelledKind::ServiceAccount: {
+      const ObjectMeta meta = read_metadata(r, object, kind, NameRule::Dns1123Subdomain, true);
+      const auto read = [&] {
+        ServiceAccount account;
+        account.namespace_name = meta.namespace_name;
+        account.name = meta.name;
+        account.labels = meta.labels;
+        account.where = meta.where;
+        return account;
+      };
+      add_namespaced(r, kind, meta, where, read, set_.service_accounts);
       break;
     }
     case ModelledKind::NetworkPolicy: {

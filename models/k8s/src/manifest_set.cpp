@@ -44,6 +44,12 @@ std::optional<std::uint32_t> ManifestSet::find_admin_network_policy(std::string_
   return find_index(admin_network_policies, [&](const AdminNetworkPolicy& p) { return p.name == name; });
 }
 
+std::optional<std::uint32_t> ManifestSet::find_service_account(std::string_view namespace_name,
+                                                               std::string_view name) const {
+  return find_index(service_accounts,
+                    [&](const ServiceAccount& a) { return a.namespace_name == namespace_name && a.name == name; });
+}
+
 std::optional<std::uint32_t> ManifestSet::find_calico_tier(std::string_view name) const {
   return find_index(calico_tiers, [&](const CalicoTier& t) { return t.name == name; });
 }

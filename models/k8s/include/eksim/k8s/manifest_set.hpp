@@ -19,6 +19,7 @@
 #include "eksim/k8s/pod.hpp"
 #include "eksim/k8s/security_group_policy.hpp"
 #include "eksim/k8s/service.hpp"
+#include "eksim/k8s/service_account.hpp"
 #include "eksim/k8s/workload.hpp"
 #include "eksim/scenario/load_error.hpp"
 
@@ -46,6 +47,9 @@ struct ManifestSet {
   std::vector<Workload> workloads;
   std::vector<Pod> pods;  // imported Pod manifests
   std::vector<Service> services;
+  // Declared ServiceAccounts. A pod naming one that is not declared (the
+  // `default` account, usually) runs as an account with no labels.
+  std::vector<ServiceAccount> service_accounts;
   std::vector<NetworkPolicy> network_policies;
   std::vector<AdminNetworkPolicy> admin_network_policies;
   std::optional<BaselineAdminNetworkPolicy> baseline_admin_network_policy;
@@ -68,6 +72,8 @@ struct ManifestSet {
   [[nodiscard]] std::optional<std::uint32_t> find_network_policy(std::string_view namespace_name,
                                                                  std::string_view name) const;
   [[nodiscard]] std::optional<std::uint32_t> find_admin_network_policy(std::string_view name) const;
+  [[nodiscard]] std::optional<std::uint32_t> find_service_account(std::string_view namespace_name,
+                                                                  std::string_view name) const;
   [[nodiscard]] std::optional<std::uint32_t> find_calico_tier(std::string_view name) const;
   // A namespaced Calico NetworkPolicy; namespace_name "" finds a GlobalNetworkPolicy.
   [[nodiscard]] std::optional<std::uint32_t> find_calico_policy(std::string_view namespace_name,
