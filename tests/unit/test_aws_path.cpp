@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "eksim/aws/pod_security_groups.hpp"
+#include "eksim/capacity/scenario_capacity.hpp"
 #include "eksim/reach/aws_path.hpp"
 #include "eksim/scenario/load_error.hpp"
 #include "eksim/scenario/scenario.hpp"
@@ -369,4 +370,45 @@ TEST_CASE("node-group security groups and the enforcing mode are checked where t
   CHECK(load_error(clash).find("already has a security group 'eks-cluster-sg-shop'") != std::string::npos);
   CHECK(load_doc(cluster_doc("strict", "nodes")).clusters[0].cni.pod_security_group_mode ==
         aws::PodSecurityGroupMode::strict);
+}
+
+TEST_CASE("pods of node groups with and without the cluster security group", "[reach][aws][scenario]") {
+  const auto s =
+      scenario::load_scenario(std::string(EKSIM_SOURCE_DIR) + "/tests/scenarios/reach/cluster-groups.yaml");
+  const auto in = capacity::capacity_input(s);
+  const auto plan = capacity::plan_capacity(in, {false, 0});
+  const aws::NetworkModel& m = s.network;
+  // Endpoint of the running pod `replica` of `workload`: its address, its
+  // node's subnet and its node group's security groups.
+  auto pod = [&](const std::string& workload, int replica) {
+    for (const auto& p : plan.pods) {
+      if (in.workloads[p.workload].name != workload || p.replica != replica) continue;
+      REQUIRE(p.address);
+      const auto& node = plan.nodes[p.node];
+      std::vector<aws::EntityIndex> groups;
+      for (const auto& g : s.clusters[0].node_groups) {
+        if (g.name == node.node_group) groups.assign(g.security_groups.begin(), g.security_groups.end());
+      }
+      return AwsEndpoint::eni(m, *m.find_subnet(node.subnet), *p.address, groups,
+                              workload + "-" + std::to_string(replica));
+    }
+    FAIL("no pod " << workload << " " << replica);
+    return AwsEndpoint{};
+  };
+  REQUIRE(plan.nodes.size() == 3);
+  CHECK(plan.nodes[0].address == ip("10.0.0.4"));
+  CHECK(plan.nodes[1].address == ip("10.0.0.14"));
+  CHECK(plan.nodes[2].address == ip("10.0.1.4"));
+  const AwsEndpoint api0 = pod("web/api", 0);
+  const AwsEndpoint api1 = pod("web/api", 1);
+  const AwsEndpoint gateway = pod("web/gateway", 0);
+  CHECK(api0.address == ip("10.0.0.5"));
+  CHECK(api1.address == ip("10.0.0.15"));
+  CHECK(gateway.address == ip("10.0.1.5"));
+  const AwsPathEngine engine(m);
+  CHECK(engine.allowed(api0, api1).is_all());
+  CHECK(engine.allowed(api0, gateway).to_string() == "TCP 443");
+  blocked(engine.trace(api0, gateway, Protocol::Tcp, 8080), Reason::SG_INGRESS_DENY, "security-group shop/edge");
+  blocked(engine.trace(gateway, api0, Protocol::Tcp, 8080), Reason::SG_INGRESS_DENY,
+          "security-group shop/eks-cluster-sg-shop");
 }
