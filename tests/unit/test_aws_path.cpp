@@ -2,9 +2,8 @@
 // tests/scenarios/reach/aws-layers.yaml states each expectation and why at
 // its top; these cases check them. A randomized case checks that allowed()
 // is exactly what trace() allows, port by port.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <random>
 #include <string>
 #include <vector>
@@ -76,8 +75,8 @@ struct Ends {
   AwsEndpoint client = external("203.0.113.7");
 
   [[nodiscard]] std::vector<const AwsEndpoint*> all() const {
-    return {&app, &locked, &db,  &app_b, &web_b, &legacy, &web, &api, &far,  &echo,  &svc,
-            &svc_iso, &hole, &dark, &xray, &yankee, &dns, &one, &client};
+    return {&app, &locked,  &db,   &app_b, &web_b, &legacy, &web, &api, &far,   &echo,
+            &svc, &svc_iso, &hole, &dark,  &xray,  &yankee, &dns, &one, &client};
   }
 };
 
@@ -119,8 +118,7 @@ TEST_CASE("security-group references admit members and turn away others by group
   CHECK(engine().trace(e.app, e.api, Protocol::Tcp, 443).allowed());
   CHECK(engine().allowed(e.app, e.api).to_string() == "TCP 443");
   blocked(engine().trace(e.web_b, e.api, Protocol::Tcp, 443), Reason::SG_INGRESS_DENY, "security-group bravo/api");
-  blocked(engine().trace(e.locked, e.db, Protocol::Tcp, 5432), Reason::SG_EGRESS_DENY,
-          "security-group alpha/locked");
+  blocked(engine().trace(e.locked, e.db, Protocol::Tcp, 5432), Reason::SG_EGRESS_DENY, "security-group alpha/locked");
 }
 
 TEST_CASE("a network ACL that drops only the replies", "[reach][aws]") {
@@ -138,8 +136,8 @@ TEST_CASE("a network ACL that drops only the replies", "[reach][aws]") {
 TEST_CASE("replies must reach the whole Linux ephemeral range", "[reach][aws]") {
   const Ends e;
   // legacy-acl lets in 49152-65535 only: 32768-49151 meet the implicit deny.
-  blocked(engine().trace(e.legacy, e.db, Protocol::Tcp, 5432), Reason::NACL_RETURN_DENY,
-          "network-acl alpha/legacy-acl", "implicit deny");
+  blocked(engine().trace(e.legacy, e.db, Protocol::Tcp, 5432), Reason::NACL_RETURN_DENY, "network-acl alpha/legacy-acl",
+          "implicit deny");
   const AwsPathEngine iana(design().network, reach::AwsPathOptions{49152, 65535});
   CHECK(iana.trace(e.legacy, e.db, Protocol::Tcp, 5432).allowed());
   CHECK(iana.allowed(e.legacy, e.db).to_string() == "TCP 5432");
@@ -181,6 +179,10 @@ TEST_CASE("transit gateway: association, propagation, blackholes and AZs", "[rea
           "transit-gateway-route-table core/spokes", "route 10.3.200.0/24");
   blocked(engine().trace(e.app_b, e.svc, Protocol::Tcp, 80), Reason::TGW_AZ_NOT_PRESENT,
           "transit-gateway-attachment core/alpha");
+  // The same rule holds for the reply, from the destination's AZ.
+  const auto back = engine().trace(e.svc, e.app_b, Protocol::Tcp, 8080);
+  blocked(back, Reason::TGW_AZ_NOT_PRESENT, "transit-gateway-attachment core/alpha");
+  CHECK(back.blocked->message.find("reply") != std::string::npos);
   // Delivered, but the destination's table has no way back to the TGW.
   blocked(engine().trace(e.app, e.svc_iso, Protocol::Tcp, 80), Reason::NO_ROUTE, "route-table shared/isolated");
   const auto v = engine().trace(e.app, e.svc, Protocol::Tcp, 80);
@@ -199,17 +201,16 @@ TEST_CASE("external addresses through the NAT and internet gateways", "[reach][a
   CHECK(engine().trace(e.client, e.web, Protocol::Tcp, 443).allowed());
   CHECK(engine().allowed(e.client, e.web).to_string() == "TCP 443");
   blocked(engine().trace(e.client, e.web, Protocol::Tcp, 80), Reason::SG_INGRESS_DENY, "security-group alpha/web");
-  blocked(engine().trace(e.client, e.app, Protocol::Tcp, 443), Reason::NO_INTERNET_ROUTE,
-          "route-table alpha/private");
+  blocked(engine().trace(e.client, e.app, Protocol::Tcp, 443), Reason::NO_INTERNET_ROUTE, "route-table alpha/private");
 }
 
 TEST_CASE("allowed() is exactly what trace() allows, on random ports and pairs", "[reach][aws]") {
   const Ends e;
   const auto ends = e.all();
   // Ports near every rule boundary of the design, and random ones.
-  const std::vector<std::uint16_t> edges{1,    22,   53,   79,   80,   81,    442,   443,   444,   1023,
-                                         1024, 5431, 5432, 5433, 6431, 6432,  6433,  8080,  32767, 32768,
-                                         49151, 49152, 60999, 61000, 65535};
+  const std::vector<std::uint16_t> edges{1,     22,    53,    79,    80,    81,    442,  443,  444,
+                                         1023,  1024,  5431,  5432,  5433,  6431,  6432, 6433, 8080,
+                                         32767, 32768, 49151, 49152, 60999, 61000, 65535};
   std::mt19937 rng(20261126);
   std::uniform_int_distribution<std::size_t> pick(0, ends.size() - 1);
   std::uniform_int_distribution<int> proto(0, 2);
@@ -373,8 +374,7 @@ TEST_CASE("node-group security groups and the enforcing mode are checked where t
 }
 
 TEST_CASE("pods of node groups with and without the cluster security group", "[reach][aws][scenario]") {
-  const auto s =
-      scenario::load_scenario(std::string(EKSIM_SOURCE_DIR) + "/tests/scenarios/reach/cluster-groups.yaml");
+  const auto s = scenario::load_scenario(std::string(EKSIM_SOURCE_DIR) + "/tests/scenarios/reach/cluster-groups.yaml");
   const auto in = capacity::capacity_input(s);
   const auto plan = capacity::plan_capacity(in, {false, 0});
   const aws::NetworkModel& m = s.network;

@@ -21,9 +21,12 @@ constexpr int kMaxRoutingSteps = 8;  // more VPC or TGW hops than this is a loop
 
 int protocol_number(k8s::Protocol protocol) {
   switch (protocol) {
-    case k8s::Protocol::Tcp: return aws::IpProtocol::kTcp;
-    case k8s::Protocol::Udp: return aws::IpProtocol::kUdp;
-    case k8s::Protocol::Sctp: return 132;
+    case k8s::Protocol::Tcp:
+      return aws::IpProtocol::kTcp;
+    case k8s::Protocol::Udp:
+      return aws::IpProtocol::kUdp;
+    case k8s::Protocol::Sctp:
+      return 132;
   }
   return -2;
 }
@@ -73,12 +76,18 @@ std::string destination_text(const aws::NetworkModel& m, const aws::RouteDestina
 
 std::string target_text(const aws::NetworkModel& m, const aws::Route& r) {
   switch (r.target) {
-    case aws::RouteTargetKind::local: return "local";
-    case aws::RouteTargetKind::internet_gateway: return "internet-gateway " + m.internet_gateways[r.target_index].name;
-    case aws::RouteTargetKind::nat_gateway: return "nat-gateway " + m.nat_gateways[r.target_index].name;
-    case aws::RouteTargetKind::peering: return "peering " + m.peerings[r.target_index].name;
-    case aws::RouteTargetKind::transit_gateway: return "transit-gateway " + m.transit_gateways[r.target_index].name;
-    case aws::RouteTargetKind::blackhole: return "blackhole";
+    case aws::RouteTargetKind::local:
+      return "local";
+    case aws::RouteTargetKind::internet_gateway:
+      return "internet-gateway " + m.internet_gateways[r.target_index].name;
+    case aws::RouteTargetKind::nat_gateway:
+      return "nat-gateway " + m.nat_gateways[r.target_index].name;
+    case aws::RouteTargetKind::peering:
+      return "peering " + m.peerings[r.target_index].name;
+    case aws::RouteTargetKind::transit_gateway:
+      return "transit-gateway " + m.transit_gateways[r.target_index].name;
+    case aws::RouteTargetKind::blackhole:
+      return "blackhole";
   }
   return "?";
 }
@@ -107,7 +116,10 @@ bool peer_matches(const aws::NetworkModel& m, const aws::SecurityGroupPeer& peer
                   const AwsEndpoint& other, bool peered_same_region) {
   if (peer.kind != aws::SecurityGroupPeer::Kind::security_group) return peer_in(m, peer, other.address);
   if (other.is_external() || self.is_external()) return false;
-  if (!std::binary_search(other.security_groups.begin(), other.security_groups.end(), peer.index)) return false;
+  if (std::find(other.security_groups.begin(), other.security_groups.end(), peer.index) ==
+      other.security_groups.end()) {
+    return false;
+  }
   return *other.vpc == *self.vpc || peered_same_region;
 }
 
@@ -176,9 +188,8 @@ struct ReturnDenial {
   const aws::NetworkAclEntry* entry = nullptr;
   PortSpan ports;  // the first run of ephemeral ports it drops
 };
-std::optional<ReturnDenial> acl_return_denial(const std::vector<aws::NetworkAclEntry>& entries,
-                                              net::Ipv4Address peer, k8s::Protocol protocol,
-                                              const AwsPathOptions& o) {
+std::optional<ReturnDenial> acl_return_denial(const std::vector<aws::NetworkAclEntry>& entries, net::Ipv4Address peer,
+                                              k8s::Protocol protocol, const AwsPathOptions& o) {
   ConnectionSet remaining = ConnectionSet::of(protocol, o.ephemeral_first, o.ephemeral_last);
   for (const auto& e : entries) {
     if (!e.cidr.contains(peer)) continue;
@@ -329,8 +340,12 @@ LocationKey AwsPathEngine::location_key(const AwsEndpoint& e) const {
   k.external = e.is_external();
   k.subnet = e.is_external() ? 0 : e.subnet;
   k.address_class = address_class(e.address);
+  // Sorted here too, so endpoints built by hand with the groups in another
+  // order share a key.
   k.security_groups = e.security_groups;
   k.also_security_groups = e.also_security_groups;
+  std::sort(k.security_groups.begin(), k.security_groups.end());
+  std::sort(k.also_security_groups.begin(), k.also_security_groups.end());
   return k;
 }
 
@@ -388,7 +403,8 @@ static Walk walk(const aws::NetworkModel& m, const std::vector<std::vector<AwsPa
     const std::string dest = destination_text(m, route.destination);
     const std::string rule = "route " + dest;
     std::string detail = dest;
-    if (route.destination.kind == aws::RouteDestination::Kind::prefix_list) detail += " (" + hit->cidr.to_string() + ")";
+    if (route.destination.kind == aws::RouteDestination::Kind::prefix_list)
+      detail += " (" + hit->cidr.to_string() + ")";
     w.hops.push_back({"route-table", qualified(m, table.vpc, table.name), detail + " -> " + target_text(m, route)});
     const bool dst_here = !dst.is_external() && *dst.vpc == at.vpc;
     switch (route.target) {
@@ -417,7 +433,8 @@ static Walk walk(const aws::NetworkModel& m, const std::vector<std::vector<AwsPa
         }
         return block(Reason::NO_ROUTE, table_name, rule,
                      "the route sends " + addr_text + ", a private address of VPC " + m.vpcs[*dst.vpc].name +
-                         ", to internet gateway " + igw.name + "; private addresses are not reachable over the internet");
+                         ", to internet gateway " + igw.name +
+                         "; private addresses are not reachable over the internet");
       }
       case aws::RouteTargetKind::nat_gateway: {
         const auto& nat = m.nat_gateways[route.target_index];
@@ -444,11 +461,12 @@ static Walk walk(const aws::NetworkModel& m, const std::vector<std::vector<AwsPa
                               nh == ne.end() ? "no route matches " + addr.to_string()
                                              : destination_text(m, nat_table.routes[nh->route].destination) + " -> " +
                                                    target_text(m, nat_table.routes[nh->route])});
-            w.blocked = Blocked{Reason::NO_INTERNET_ROUTE, "route-table " + nat_table_name,
-                                nh == ne.end() ? "" : "route " + destination_text(m, nat_table.routes[nh->route].destination),
-                                "NAT gateway " + nat.name + "'s subnet " + nat_subnet.name + " uses route table " +
-                                    nat_table_name + ", which does not send " + addr_text +
-                                    " to an internet gateway; add 0.0.0.0/0 -> the VPC's internet gateway there"};
+            w.blocked =
+                Blocked{Reason::NO_INTERNET_ROUTE, "route-table " + nat_table_name,
+                        nh == ne.end() ? "" : "route " + destination_text(m, nat_table.routes[nh->route].destination),
+                        "NAT gateway " + nat.name + "'s subnet " + nat_subnet.name + " uses route table " +
+                            nat_table_name + ", which does not send " + addr_text +
+                            " to an internet gateway; add 0.0.0.0/0 -> the VPC's internet gateway there"};
             return w;
           }
           const auto& nat_route = nat_table.routes[nh->route];
@@ -491,8 +509,8 @@ static Walk walk(const aws::NetworkModel& m, const std::vector<std::vector<AwsPa
         // AWS: resources in an AZ where the attachment has no subnet cannot
         // reach the transit gateway. The AZ is the one of the subnet the
         // packet leaves from.
-        const bool az_present = std::any_of(a.subnets.begin(), a.subnets.end(),
-                                            [&](EntityIndex s) { return m.subnets[s].az == at.az; });
+        const bool az_present =
+            std::any_of(a.subnets.begin(), a.subnets.end(), [&](EntityIndex s) { return m.subnets[s].az == at.az; });
         const std::string az_name = m.availability_zones[at.az].name;
         if (!az_present) {
           w.hops.push_back({"transit-gateway-attachment", att_name, "no subnet in " + az_name});
@@ -512,26 +530,26 @@ static Walk walk(const aws::NetworkModel& m, const std::vector<std::vector<AwsPa
         }
         const auto& tt = tgw.route_tables[*a.route_table];
         const std::string tt_name = tgw.name + "/" + tt.name;
-        w.hops.push_back({"transit-gateway", tgw.name, "from attachment " + a.name + " in " + az_name +
-                                                           ", associated with route table " + tt.name});
+        w.hops.push_back({"transit-gateway", tgw.name,
+                          "from attachment " + a.name + " in " + az_name + ", associated with route table " + tt.name});
         const auto& te = tgw_lpm[g][*a.route_table];
-        const auto th = std::find_if(te.begin(), te.end(),
-                                     [&](const AwsPathEngine::TgwEntry& e) { return e.cidr.contains(addr); });
+        const auto th =
+            std::find_if(te.begin(), te.end(), [&](const AwsPathEngine::TgwEntry& e) { return e.cidr.contains(addr); });
         if (th == te.end()) {
           w.hops.push_back({"transit-gateway-route-table", tt_name, "no route matches " + addr.to_string()});
-          w.blocked = Blocked{Reason::TGW_NO_ROUTE, "transit-gateway-route-table " + tt_name, "",
-                              "no static or propagated route in " + tt_name + " matches " + addr_text +
-                                  "; propagate the destination's attachment into " + tt.name +
-                                  " or add a static route"};
+          w.blocked =
+              Blocked{Reason::TGW_NO_ROUTE, "transit-gateway-route-table " + tt_name, "",
+                      "no static or propagated route in " + tt_name + " matches " + addr_text +
+                          "; propagate the destination's attachment into " + tt.name + " or add a static route"};
           return w;
         }
         const std::string tdest =
             th->is_static ? destination_text(m, tt.routes[th->route].destination) : th->cidr.to_string();
         if (th->blackhole) {
           w.hops.push_back({"transit-gateway-route-table", tt_name, tdest + " -> blackhole"});
-          w.blocked = Blocked{Reason::TGW_BLACKHOLE, "transit-gateway-route-table " + tt_name, "route " + tdest,
-                              "route " + tdest + " in " + tt_name + " is a blackhole; traffic to " + addr_text +
-                                  " is dropped"};
+          w.blocked =
+              Blocked{Reason::TGW_BLACKHOLE, "transit-gateway-route-table " + tt_name, "route " + tdest,
+                      "route " + tdest + " in " + tt_name + " is a blackhole; traffic to " + addr_text + " is dropped"};
           return w;
         }
         const auto& b = tgw.attachments[th->attachment];
@@ -554,10 +572,11 @@ static Walk walk(const aws::NetworkModel& m, const std::vector<std::vector<AwsPa
       }
     }
   }
-  w.blocked = Blocked{Reason::NO_ROUTE, "route-table " + qualified(m, m.route_tables[at.route_table].vpc,
-                                                                    m.route_tables[at.route_table].name),
-                      "", "routing toward " + addr_text + " loops through more than " +
-                              std::to_string(kMaxRoutingSteps) + " VPCs and gateways"};
+  w.blocked = Blocked{
+      Reason::NO_ROUTE,
+      "route-table " + qualified(m, m.route_tables[at.route_table].vpc, m.route_tables[at.route_table].name), "",
+      "routing toward " + addr_text + " loops through more than " + std::to_string(kMaxRoutingSteps) +
+          " VPCs and gateways"};
   return w;
 }
 
@@ -581,8 +600,8 @@ AwsPathEngine::Routing AwsPathEngine::route(const AwsEndpoint& src, const AwsEnd
     const auto& vpc = m.vpcs[*dst.vpc];
     if (!vpc.internet_gateway) {
       r.blocked = Blocked{Reason::NO_INTERNET_ROUTE, "vpc " + vpc.name, "",
-                          "VPC " + vpc.name + " has no internet gateway, so " + endpoint_text(src) +
-                              " cannot reach " + endpoint_text(dst)};
+                          "VPC " + vpc.name + " has no internet gateway, so " + endpoint_text(src) + " cannot reach " +
+                              endpoint_text(dst)};
       return r;
     }
     r.hops.push_back({"internet-gateway", m.internet_gateways[*vpc.internet_gateway].name,
@@ -598,7 +617,8 @@ AwsPathEngine::Routing AwsPathEngine::route(const AwsEndpoint& src, const AwsEnd
       r.blocked = Blocked{Reason::NO_INTERNET_ROUTE, "route-table " + qualified(m, table.vpc, table.name), "",
                           "replies to " + endpoint_text(src) + " do not go straight back to the internet gateway (" +
                               "they leave through a NAT gateway or another VPC), so the connection fails; the "
-                              "subnet of " + endpoint_text(dst) + " needs a route to the internet gateway"};
+                              "subnet of " +
+                              endpoint_text(dst) + " needs a route to the internet gateway"};
     }
     return r;
   }
@@ -668,8 +688,8 @@ Verdict AwsPathEngine::trace(const AwsEndpoint& src, const AwsEndpoint& dst, k8s
       v.path.push_back({"network-acl", acl_name(m, acl), way + " " + rule_text(e) + " denies " + conn});
       v.blocked = Blocked{out ? Reason::NACL_EGRESS_DENY : Reason::NACL_INGRESS_DENY, "network-acl " + acl_name(m, acl),
                           rule_text(e),
-                          "network ACL " + acl_name(m, acl) + " (" + (out ? "outbound, " : "inbound, ") +
-                              rule_text(e) + ") drops " + conn + (out ? " to " : " from ") + endpoint_text(other) +
+                          "network ACL " + acl_name(m, acl) + " (" + (out ? "outbound, " : "inbound, ") + rule_text(e) +
+                              ") drops " + conn + (out ? " to " : " from ") + endpoint_text(other) +
                               "; allow it with a lower-numbered " + way + " rule"};
       return false;
     }
@@ -699,9 +719,9 @@ Verdict AwsPathEngine::trace(const AwsEndpoint& src, const AwsEndpoint& dst, k8s
     const auto denial = acl_return_denial(entries, peer, protocol, options_);
     const std::string dir = outbound ? "egress" : "ingress";
     if (denial) {
-      v.path.push_back({"network-acl", acl_name(m, acl),
-                        "reply: " + dir + " " + rule_text(denial->entry) + " drops " +
-                            span_text(protocol, denial->ports)});
+      v.path.push_back(
+          {"network-acl", acl_name(m, acl),
+           "reply: " + dir + " " + rule_text(denial->entry) + " drops " + span_text(protocol, denial->ports)});
       v.blocked = Blocked{Reason::NACL_RETURN_DENY, "network-acl " + acl_name(m, acl), rule_text(denial->entry),
                           "network ACL " + acl_name(m, acl) + " (" + (outbound ? "outbound" : "inbound") + ", " +
                               rule_text(denial->entry) + ") drops replies from port " + std::to_string(port) +
@@ -745,12 +765,12 @@ ConnectionSet AwsPathEngine::allowed(const AwsEndpoint& src, const AwsEndpoint& 
     // destination port, the client's ephemeral port, whatever the service port.
     for (const k8s::Protocol p : {k8s::Protocol::Tcp, k8s::Protocol::Udp, k8s::Protocol::Sctp}) {
       if (out.ports(p).empty()) continue;
-      const bool back_out = dst.is_external() ||
-                            !acl_return_denial(m.network_acls[m.subnets[dst.subnet].network_acl].egress, src.address,
-                                               p, options_);
-      const bool back_in = src.is_external() ||
-                           !acl_return_denial(m.network_acls[m.subnets[src.subnet].network_acl].ingress, dst.address,
-                                              p, options_);
+      const bool back_out =
+          dst.is_external() ||
+          !acl_return_denial(m.network_acls[m.subnets[dst.subnet].network_acl].egress, src.address, p, options_);
+      const bool back_in =
+          src.is_external() ||
+          !acl_return_denial(m.network_acls[m.subnets[src.subnet].network_acl].ingress, dst.address, p, options_);
       if (!back_out || !back_in) out -= ConnectionSet::all_of(p);
     }
   }

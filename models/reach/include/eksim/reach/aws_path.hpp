@@ -108,7 +108,7 @@ class AwsPathEngine {
   };
   struct TgwEntry {
     net::Cidr cidr;
-    bool is_static = false;   // a declared route (else propagated from `attachment`)
+    bool is_static = false;  // a declared route (else propagated from `attachment`)
     bool blackhole = false;
     aws::EntityIndex attachment = 0;
     std::uint32_t route = 0;  // into TransitGatewayRouteTable::routes when static
@@ -120,9 +120,9 @@ class AwsPathEngine {
 
   const aws::NetworkModel& model_;
   AwsPathOptions options_;
-  std::vector<std::vector<LpmEntry>> route_lpm_;                  // [route table], longest prefix first
-  std::vector<std::vector<std::vector<TgwEntry>>> tgw_lpm_;       // [tgw][tgw route table], longest prefix first
-  std::vector<std::uint32_t> boundaries_;                        // sorted starts of address classes
+  std::vector<std::vector<LpmEntry>> route_lpm_;             // [route table], longest prefix first
+  std::vector<std::vector<std::vector<TgwEntry>>> tgw_lpm_;  // [tgw][tgw route table], longest prefix first
+  std::vector<std::uint32_t> boundaries_;                    // sorted starts of address classes
 
   struct PairKeyHash {
     std::size_t operator()(const std::pair<LocationKey, LocationKey>& k) const {
