@@ -154,8 +154,13 @@ TEST_CASE("routing: missing routes, blackholes, longest prefix and prefix lists"
   CHECK(v.allowed());
   CHECK(has_hop(v, "route-table", "alpha/private", "prefix list shared-pl (10.3.0.0/16) -> transit-gateway core"));
   CHECK(engine().allowed(e.app, e.svc).to_string() == "TCP 80");
-  // The default network ACLs (a-app, s-a) allow everything: the security
-  // groups alone decide (svc admits TCP 80 from 10.0.0.0/8).
+  // The default network ACLs (a-app, s-a: rule 100 allows all, both ways)
+  // let everything through, replies included: the security groups alone
+  // decide (svc admits TCP 80 from 10.0.0.0/8).
+  CHECK(has_hop(v, "network-acl", "alpha/default", "egress rule 100 allows TCP 80"));
+  CHECK(has_hop(v, "network-acl", "shared/default", "ingress rule 100 allows TCP 80"));
+  CHECK(has_hop(v, "network-acl", "shared/default", "reply: egress allows TCP 32768-60999"));
+  CHECK(has_hop(v, "network-acl", "alpha/default", "reply: ingress allows TCP 32768-60999"));
   CHECK(engine().allowed(e.app, e.svc) == reach::ConnectionSet::of(Protocol::Tcp, 80));
 }
 
