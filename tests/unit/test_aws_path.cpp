@@ -417,3 +417,124 @@ TEST_CASE("pods of node groups with and without the cluster security group", "[r
   blocked(engine.trace(gateway, api0, Protocol::Tcp, 8080), Reason::SG_INGRESS_DENY,
           "security-group shop/eks-cluster-sg-shop");
 }
+
+namespace {
+
+// A VPC with two subnets whose network ACLs and security groups are drawn at
+// random: overlapping allow and deny entries, every protocol kind, ranges
+// around the ephemeral ports.
+aws::NetworkModel random_model(std::mt19937& rng) {
+  const auto cidr = [](const char* text) { return *net::parse_cidr(text); };
+  const std::vector<net::Cidr> blocks{cidr("0.0.0.0/0"),   cidr("10.0.0.0/16"), cidr("10.0.0.0/24"),
+                                      cidr("10.0.1.0/24"), cidr("10.0.0.0/25"), cidr("10.0.1.128/25")};
+  const std::vector<int> protocols{aws::IpProtocol::kAll, aws::IpProtocol::kTcp, aws::IpProtocol::kUdp, 132,
+                                   aws::IpProtocol::kIcmp};
+  const std::vector<std::uint16_t> edges{0, 1, 80, 443, 1024, 32767, 32768, 40000, 49151, 49152, 60999, 61000, 65535};
+  auto pick = [&rng](const auto& v) { return v[std::uniform_int_distribution<std::size_t>(0, v.size() - 1)(rng)]; };
+  auto match = [&] {
+    aws::ProtocolMatch m;
+    m.protocol.number = pick(protocols);
+    if (m.protocol.has_ports()) {
+      std::uint16_t a = pick(edges);
+      std::uint16_t b = pick(edges);
+      if (a > b) std::swap(a, b);
+      m.ports = {a, b};
+    }
+    return m;
+  };
+  aws::NetworkModel m;
+  m.regions.push_back({"us-east-1", {0}, ""});
+  m.availability_zones.push_back({"use1-az1", 0, ""});
+  aws::Vpc vpc;
+  vpc.name = "v";
+  vpc.cidrs = {cidr("10.0.0.0/16")};
+  vpc.subnets = {0, 1};
+  vpc.route_tables = {0};
+  vpc.network_acls = {0, 1};
+  m.route_tables.push_back(
+      {"main", 0, true, false, {{aws::RouteDestination::of(vpc.cidrs[0]), aws::RouteTargetKind::local, 0, ""}}, ""});
+  for (std::uint32_t s = 0; s < 2; ++s) {
+    aws::Subnet subnet;
+    subnet.name = "s" + std::to_string(s);
+    subnet.cidr = blocks[2 + s];
+    subnet.network_acl = s;
+    m.subnets.push_back(subnet);
+    aws::NetworkAcl acl;
+    acl.name = "acl" + std::to_string(s);
+    for (auto* entries : {&acl.ingress, &acl.egress}) {
+      const int n = std::uniform_int_distribution<int>(0, 6)(rng);
+      for (int i = 0; i < n; ++i) {
+        const aws::NaclAction action =
+            std::uniform_int_distribution<int>(0, 2)(rng) == 0 ? aws::NaclAction::deny : aws::NaclAction::allow;
+        entries->push_back({10 * (i + 1), match(), pick(blocks), action, ""});
+      }
+    }
+    m.network_acls.push_back(acl);
+  }
+  for (std::uint32_t g = 0; g < 3; ++g) {
+    aws::SecurityGroup sg;
+    sg.name = "g" + std::to_string(g);
+    for (auto* rules : {&sg.ingress, &sg.egress}) {
+      const int n = std::uniform_int_distribution<int>(0, 4)(rng);
+      for (int i = 0; i < n; ++i) {
+        aws::SecurityGroupRule r;
+        r.match = match();
+        if (std::uniform_int_distribution<int>(0, 2)(rng) == 0) {
+          r.peer.kind = aws::SecurityGroupPeer::Kind::security_group;
+          r.peer.index = std::uniform_int_distribution<std::uint32_t>(0, 2)(rng);
+        } else {
+          r.peer.cidr = pick(blocks);
+        }
+        rules->push_back(r);
+      }
+    }
+    vpc.security_groups.push_back(g);
+    m.security_groups.push_back(sg);
+  }
+  m.vpcs.push_back(vpc);
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("allowed() matches trace() on random network ACLs and security groups", "[reach][aws]") {
+  std::mt19937 rng(7);
+  const std::vector<const char*> addresses{"10.0.0.10", "10.0.0.200", "10.0.1.10", "10.0.1.200"};
+  const std::vector<int> edge_ports{1, 80, 443, 1024, 32767, 32768, 40000, 49151, 49152, 60999, 61000, 65535};
+  int allowed_count = 0;
+  int samples = 0;
+  for (int model = 0; model < 150; ++model) {
+    const aws::NetworkModel m = random_model(rng);
+    const reach::AwsPathOptions eph = model % 3 == 0 ? reach::AwsPathOptions{49152, 65535} : reach::AwsPathOptions{};
+    const AwsPathEngine engine(m, eph);
+    for (int pair = 0; pair < 8; ++pair) {
+      auto endpoint = [&](const char* name) {
+        const net::Ipv4Address a = ip(addresses[std::uniform_int_distribution<std::size_t>(0, 3)(rng)]);
+        std::vector<aws::EntityIndex> groups;
+        for (aws::EntityIndex g = 0; g < 3; ++g) {
+          if (std::uniform_int_distribution<int>(0, 1)(rng) == 1) groups.push_back(g);
+        }
+        return AwsEndpoint::eni(m, *m.subnet_containing(0, a), a, groups, name);
+      };
+      const AwsEndpoint src = endpoint("src");
+      const AwsEndpoint dst = endpoint("dst");
+      const reach::ConnectionSet set = engine.allowed(src, dst);
+      for (int i = 0; i < 60; ++i) {
+        const auto p = static_cast<Protocol>(std::uniform_int_distribution<int>(0, 2)(rng));
+        // Half the ports next to a rule's edge, half anywhere.
+        const int near = edge_ports[std::uniform_int_distribution<std::size_t>(0, edge_ports.size() - 1)(rng)] +
+                         std::uniform_int_distribution<int>(-1, 1)(rng);
+        const auto port = static_cast<std::uint16_t>(i % 2 == 0 ? std::clamp(near, 1, 65535)
+                                                                : std::uniform_int_distribution<int>(1, 65535)(rng));
+        const bool traced = engine.trace(src, dst, p, port).allowed();
+        INFO("model " << model << " " << src.address.to_string() << " -> " << dst.address.to_string() << " "
+                      << k8s::to_string(p) << " " << port);
+        CHECK(set.contains(p, port) == traced);
+        allowed_count += traced ? 1 : 0;
+        ++samples;
+      }
+    }
+  }
+  CHECK(allowed_count > samples / 20);  // a fair share of both answers
+  CHECK(allowed_count < samples - samples / 20);
+}
