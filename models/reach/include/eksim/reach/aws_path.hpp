@@ -99,6 +99,8 @@ class AwsPathEngine {
 
   [[nodiscard]] LocationKey location_key(const AwsEndpoint& endpoint) const;
   [[nodiscard]] std::uint32_t address_class(net::Ipv4Address address) const;
+  // Where each address class starts, ascending (the first is 0.0.0.0).
+  [[nodiscard]] const std::vector<std::uint32_t>& address_class_starts() const { return boundaries_; }
   [[nodiscard]] const AwsPathOptions& options() const { return options_; }
 
   // Implementation types, public only so the source file's helpers can name them.
