@@ -197,7 +197,8 @@ struct Connectivity::Impl {
           pods.profiles.push_back(profile_of(w.pod, w.namespace_index));
         }
         engine_pod[p] = static_cast<std::uint32_t>(pods.pods.size());
-        pods.pods.push_back({pod.name, profile[pod.workload], pod.address, node_map[pod.node], pod.workload});
+        pods.pods.push_back(
+            {cluster_prefix(c) + pod.name, profile[pod.workload], pod.address, node_map[pod.node], pod.workload});
       }
       engines.emplace_back(objects, std::move(pods), settings);
       for (const PolicyWarning& w : policy_warnings(objects)) add_warning(w.where, w.message);
@@ -226,6 +227,12 @@ struct Connectivity::Impl {
            !pod_strict_branch[a] && !pod_strict_branch[b];
   }
 
+  static Verdict without_address_hops(Verdict v, net::Ipv4Address address) {
+    const std::string text = address.to_string();
+    std::erase_if(v.path, [&](const Hop& h) { return h.component == text; });
+    return v;
+  }
+
   static void append(Verdict& into, const Verdict& from) {
     into.path.insert(into.path.end(), from.path.begin(), from.path.end());
     if (!into.blocked && from.blocked) into.blocked = from.blocked;
@@ -250,12 +257,16 @@ struct Connectivity::Impl {
                                            protocol, port));
       return v;
     }
-    // Across clusters each side's policies see the other as an address.
-    append(v, engines[pa.cluster].decide(Endpoint::of_pod(engine_pod[a]), Endpoint::of_address(pb.address),
-                                         protocol, port));
+    // Across clusters each side's policies see the other as an address; the
+    // hops where a cluster says it has no policy for an address are noise.
+    const net::Ipv4Address seen = egress_endpoint(a, pb.address).address;
+    append(v, without_address_hops(engines[pa.cluster].decide(Endpoint::of_pod(engine_pod[a]),
+                                                              Endpoint::of_address(pb.address), protocol, port),
+                                   pb.address));
     if (v.blocked) return v;
-    append(v, engines[pb.cluster].decide(Endpoint::of_address(egress_endpoint(a, pb.address).address),
-                                         Endpoint::of_pod(engine_pod[b]), protocol, port));
+    append(v, without_address_hops(engines[pb.cluster].decide(Endpoint::of_address(seen),
+                                                              Endpoint::of_pod(engine_pod[b]), protocol, port),
+                                   seen));
     return v;
   }
 
@@ -676,7 +687,12 @@ struct Connectivity::Impl {
     if (aws_layers()) {
       for (const std::uint32_t b : aws.address_class_starts()) cuts.insert(b);
     }
-    for (const aws::Vpc& vpc : s.network.vpcs) {
+    // With the AWS layers, addresses inside a VPC belong to its ENIs, not to
+    // the outside world. A folder of manifests has a made-up VPC, which must
+    // not carve a hole into the external ranges.
+    const std::vector<aws::Vpc> no_vpcs;
+    const std::vector<aws::Vpc>& vpcs = aws_layers() ? s.network.vpcs : no_vpcs;
+    for (const aws::Vpc& vpc : vpcs) {
       for (const net::Cidr& b : vpc.cidrs) {
         cuts.insert(b.first().value());
         cuts.insert(std::uint64_t{b.last().value()} + 1);
@@ -686,7 +702,7 @@ struct Connectivity::Impl {
     for (auto it = cuts.begin(); std::next(it) != cuts.end(); ++it) {
       const auto first = static_cast<std::uint32_t>(*it);
       const auto last = static_cast<std::uint32_t>(*std::next(it) - 1);
-      const bool in_vpc = std::any_of(s.network.vpcs.begin(), s.network.vpcs.end(), [&](const aws::Vpc& v) {
+      const bool in_vpc = std::any_of(vpcs.begin(), vpcs.end(), [&](const aws::Vpc& v) {
         return std::any_of(v.cidrs.begin(), v.cidrs.end(),
                            [&](const net::Cidr& b) { return b.contains(net::Ipv4Address(first)); });
       });
