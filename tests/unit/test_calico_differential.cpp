@@ -3,10 +3,8 @@
 // reading the imported k8s::CalicoPolicy objects, never the compiled form,
 // on random policy sets over the e2e model of test_policy_model.hpp.
 #include <algorithm>
-#include <map>
-#include <random>
 
-#include "test_policy_model.hpp"
+#include "policy_reference.hpp"
 
 using eksim::k8s::Protocol;
 using eksim::net::Ipv4Address;
@@ -16,18 +14,9 @@ using namespace eksim::test_policy;
 
 namespace {
 
-struct Random {
-  std::mt19937 gen;
-  explicit Random(unsigned seed) : gen(seed) {}
-  int below(int n) { return static_cast<int>(gen() % static_cast<unsigned>(n)); }
-  bool coin() { return below(2) == 0; }
-  template <typename T>
-  const T& pick(const std::vector<T>& v) { return v[static_cast<std::size_t>(below(static_cast<int>(v.size())))]; }
-};
-
-const std::vector<std::string> kSelectors = {"pod == 'a'", "tier == 'front'", "has(tier)", "!has(tier)",
-                                             "projectcalico.org/namespace == 'y'", "pcns.env == 'prod'",
-                                             "pod in {'a', 'c'}", "all()"};
+const std::vector<std::string> kSelectors = {
+    "pod == 'a'",         "tier == 'front'",   "has(tier)", "!has(tier)", "projectcalico.org/namespace == 'y'",
+    "pcns.env == 'prod'", "pod in {'a', 'c'}", "all()"};
 const std::vector<std::string> kNamespaceSelectors = {"ns == 'x'", "env == 'prod'", "has(env)", "all()",
                                                       "projectcalico.org/name == 'z'"};
 const std::vector<std::string> kNets = {"10.0.0.0/30", "10.0.0.4/31", "10.0.0.0/24", "8.8.8.0/24", "10.0.0.7/32"};
@@ -61,11 +50,22 @@ std::string random_rules(Random& r, bool ingress) {
     out += "  - action: " + r.pick(kActions) + "\n";
     bool ports = false;
     switch (r.below(6)) {
-      case 0: out += "    protocol: TCP\n"; ports = true; break;
-      case 1: out += "    protocol: UDP\n"; ports = true; break;
-      case 2: out += "    protocol: ICMP\n"; break;
-      case 3: out += "    notProtocol: UDP\n"; break;
-      default: break;
+      case 0:
+        out += "    protocol: TCP\n";
+        ports = true;
+        break;
+      case 1:
+        out += "    protocol: UDP\n";
+        ports = true;
+        break;
+      case 2:
+        out += "    protocol: ICMP\n";
+        break;
+      case 3:
+        out += "    notProtocol: UDP\n";
+        break;
+      default:
+        break;
     }
     std::vector<std::string> peer = random_entity(r, true);
     // The policed pod's side gets a selector now and then (subject variants).
@@ -92,9 +92,15 @@ std::string random_policies(unsigned seed) {
     spec += "  selector: " + quoted(r.pick(kSelectors)) + "\n";
     if (global && r.coin()) spec += "  namespaceSelector: " + quoted(r.pick(kNamespaceSelectors)) + "\n";
     switch (r.below(3)) {
-      case 0: spec += "  types: [Ingress]\n"; break;
-      case 1: spec += "  types: [Egress]\n"; break;
-      default: spec += "  types: [Ingress, Egress]\n"; break;
+      case 0:
+        spec += "  types: [Ingress]\n";
+        break;
+      case 1:
+        spec += "  types: [Egress]\n";
+        break;
+      default:
+        spec += "  types: [Ingress, Egress]\n";
+        break;
     }
     // Rules of both directions; those of a direction not in types are ignored.
     if (r.below(4) != 0) spec += "  ingress:\n" + random_rules(r, true);
@@ -108,30 +114,19 @@ std::string random_policies(unsigned seed) {
 
 // ---- the reference
 
-struct End {
-  bool pod = false;
-  const k8s::PodTemplate* spec = nullptr;
-  std::uint32_t ns = 0;
-  Ipv4Address address;
-};
-
 class Reference {
  public:
   Reference(const k8s::ManifestSet& set, const ClusterPods& pods) : set_(set), pods_(pods) {}
 
-  End pod(std::uint32_t i) const {
-    const auto& p = pods_.pods[i];
-    const auto& w = set_.workloads[p.workload];
-    return End{true, &w.pod, w.namespace_index, p.address};
-  }
+  RefEndpoint pod(std::uint32_t i) const { return ref_pod(set_, pods_, i); }
 
-  bool allowed(const End& s, const End& d, Protocol proto, std::uint16_t port) const {
+  bool allowed(const RefEndpoint& s, const RefEndpoint& d, Protocol proto, std::uint16_t port) const {
     return (!s.pod || side(s, d, d, true, proto, port)) && (!d.pod || side(d, s, d, false, proto, port));
   }
 
  private:
   // Calico's workload endpoint labels, as the Calico docs list them.
-  k8s::Labels endpoint_labels(const End& e) const {
+  k8s::Labels endpoint_labels(const RefEndpoint& e) const {
     k8s::Labels l = e.spec->labels;
     for (const auto& [k, v] : set_.namespaces[e.ns].labels) l["pcns." + k] = v;
     l["projectcalico.org/namespace"] = set_.namespaces[e.ns].name;
@@ -139,7 +134,7 @@ class Reference {
     l["projectcalico.org/serviceaccount"] = "default";
     return l;
   }
-  k8s::Labels namespace_labels(const End& e) const {
+  k8s::Labels namespace_labels(const RefEndpoint& e) const {
     k8s::Labels l = set_.namespaces[e.ns].labels;
     l["projectcalico.org/name"] = set_.namespaces[e.ns].name;
     return l;
@@ -148,7 +143,7 @@ class Reference {
     return std::any_of(nets.begin(), nets.end(), [&](const k8s::IpCidr& c) { return !c.ipv6 && c.ipv4.contains(a); });
   }
 
-  bool entity(const k8s::CalicoPolicy& p, const k8s::CalicoEntityRule& e, const End& x) const {
+  bool entity(const k8s::CalicoPolicy& p, const k8s::CalicoEntityRule& e, const RefEndpoint& x) const {
     if (e.selector || e.not_selector || e.namespace_selector) {
       const bool positive = e.selector || e.namespace_selector || !p.global;
       if (!x.pod) {
@@ -171,42 +166,48 @@ class Reference {
 
   static std::uint8_t number(Protocol p) {
     switch (p) {
-      case Protocol::Tcp: return 6;
-      case Protocol::Udp: return 17;
-      case Protocol::Sctp: return 132;
+      case Protocol::Tcp:
+        return 6;
+      case Protocol::Udp:
+        return 17;
+      case Protocol::Sctp:
+        return 132;
     }
     return 0;
   }
 
-  static bool port_is(const k8s::CalicoPort& cp, const End& dst, Protocol proto, std::uint16_t port) {
+  static bool port_is(const k8s::CalicoPort& cp, const RefEndpoint& dst, Protocol proto, std::uint16_t port) {
     if (!cp.is_named()) return port >= cp.first && port <= cp.last;
     if (!dst.pod) return false;
     const auto c = dst.spec->find_port(cp.name, proto);
     return c && c->container_port == port;
   }
 
-  bool rule(const k8s::CalicoPolicy& p, const k8s::CalicoRule& r, const End& self, const End& peer, const End& dst,
-            bool egress, Protocol proto, std::uint16_t port) const {
+  bool rule(const k8s::CalicoPolicy& p, const k8s::CalicoRule& r, const RefEndpoint& self, const RefEndpoint& peer,
+            const RefEndpoint& dst, bool egress, Protocol proto, std::uint16_t port) const {
     if (r.protocol && r.protocol->number != number(proto)) return false;
     if (r.not_protocol && r.not_protocol->number == number(proto)) return false;
     const auto& ports = r.destination.ports;
-    if (!ports.empty() && std::none_of(ports.begin(), ports.end(), [&](const auto& cp) { return port_is(cp, dst, proto, port); })) {
+    if (!ports.empty() &&
+        std::none_of(ports.begin(), ports.end(), [&](const auto& cp) { return port_is(cp, dst, proto, port); })) {
       return false;
     }
     const auto& not_ports = r.destination.not_ports;
-    if (std::any_of(not_ports.begin(), not_ports.end(), [&](const auto& cp) { return port_is(cp, dst, proto, port); })) {
+    if (std::any_of(not_ports.begin(), not_ports.end(),
+                    [&](const auto& cp) { return port_is(cp, dst, proto, port); })) {
       return false;
     }
     return entity(p, egress ? r.destination : r.source, peer) && entity(p, egress ? r.source : r.destination, self);
   }
 
-  bool selects(const k8s::CalicoPolicy& p, const End& self) const {
+  bool selects(const k8s::CalicoPolicy& p, const RefEndpoint& self) const {
     if (!p.global && p.namespace_index != self.ns) return false;
     if (p.global && p.namespace_selector && !p.namespace_selector->matches(namespace_labels(self))) return false;
     return p.selector.matches(endpoint_labels(self));
   }
 
-  bool side(const End& self, const End& peer, const End& dst, bool egress, Protocol proto, std::uint16_t port) const {
+  bool side(const RefEndpoint& self, const RefEndpoint& peer, const RefEndpoint& dst, bool egress, Protocol proto,
+            std::uint16_t port) const {
     for (std::uint32_t t : set_.calico_tier_order()) {
       bool selected = false;
       bool passed = false;
@@ -234,9 +235,10 @@ class Reference {
   const ClusterPods& pods_;
 };
 
-const std::vector<std::pair<Protocol, std::uint16_t>> kProbes = {
+const Probes kProbes = {
     {Protocol::Tcp, 80}, {Protocol::Tcp, 81}, {Protocol::Udp, 80}, {Protocol::Udp, 81}, {Protocol::Sctp, 80}};
-const std::vector<Ipv4Address> kOutside = {Ipv4Address::from_octets(8, 8, 8, 8), Ipv4Address::from_octets(10, 0, 0, 100)};
+const std::vector<Ipv4Address> kOutside = {Ipv4Address::from_octets(8, 8, 8, 8),
+                                           Ipv4Address::from_octets(10, 0, 0, 100)};
 
 }  // namespace
 
@@ -250,29 +252,20 @@ TEST_CASE("differential: Calico policies against a connection-by-connection eval
     const Reference ref(c.set, c.engine.pods());
     const auto n = static_cast<std::uint32_t>(c.engine.pods().pods.size());
     for (std::uint32_t s = 0; s < n; ++s) {
-      for (std::uint32_t d = 0; d < n; ++d) {
-        if (s == d) continue;
-        const auto cell = c.engine.allowed_pods(s, d);
-        for (const auto& [proto, port] : kProbes) {
-          const bool want = ref.allowed(ref.pod(s), ref.pod(d), proto, port);
-          INFO(c.engine.pods().pods[s].name << " -> " << c.engine.pods().pods[d].name << ' ' << k8s::to_string(proto)
-                                            << ' ' << port);
-          REQUIRE(cell->contains(proto, port) == want);
-          REQUIRE(c.engine.decide(Endpoint::of_pod(s), Endpoint::of_pod(d), proto, port).allowed() == want);
-          ++compared;
-          allowed += want ? 1 : 0;
-        }
-      }
+      compare_from_pod(
+          c, s, kProbes,
+          [&](std::uint32_t src, std::uint32_t dst, Protocol proto, std::uint16_t port) {
+            return ref.allowed(ref.pod(src), ref.pod(dst), proto, port);
+          },
+          compared, allowed);
       for (const Ipv4Address a : kOutside) {
-        const End out{false, nullptr, 0, a};
-        for (const auto& [proto, port] : kProbes) {
-          INFO(c.engine.pods().pods[s].name << " <-> " << a.to_string() << ' ' << k8s::to_string(proto) << ' ' << port);
-          const bool to = ref.allowed(ref.pod(s), out, proto, port);
-          const bool from = ref.allowed(out, ref.pod(s), proto, port);
-          REQUIRE(c.engine.decide(Endpoint::of_pod(s), Endpoint::of_address(a), proto, port).allowed() == to);
-          REQUIRE(c.engine.decide(Endpoint::of_address(a), Endpoint::of_pod(s), proto, port).allowed() == from);
-          compared += 2;
-        }
+        const RefEndpoint out{false, nullptr, 0, a};
+        compare_with_address(
+            c, s, a, kProbes,
+            [&](bool outbound, Protocol proto, std::uint16_t port) {
+              return outbound ? ref.allowed(ref.pod(s), out, proto, port) : ref.allowed(out, ref.pod(s), proto, port);
+            },
+            compared);
       }
     }
   }

@@ -8,10 +8,9 @@
 #include <algorithm>
 #include <sstream>
 
-#include "test_policy_model.hpp"
-
 #include "eksim/reach/calico_compile.hpp"
 #include "eksim/reach/policy_warnings.hpp"
+#include "test_policy_model.hpp"
 
 using eksim::k8s::Protocol;
 using eksim::net::Ipv4Address;
@@ -29,8 +28,8 @@ std::string tier(const std::string& name, double order, const std::string& defau
 }
 
 std::string gnp(const std::string& name, const std::string& spec) {
-  return "apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: {name: " + name + "}\nspec:\n" +
-         spec + "\n---\n";
+  return "apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: {name: " + name + "}\nspec:\n" + spec +
+         "\n---\n";
 }
 
 std::string cnp(const std::string& ns, const std::string& name, const std::string& spec) {
@@ -47,8 +46,9 @@ std::string np(const std::string& ns, const std::string& name, const std::string
 // z, everything else is passed on.
 std::string z_guard() {
   return tier("security", 100) +
-         gnp("security.z-guard", "  tier: security\n  order: 1\n  selector: \"projectcalico.org/namespace == 'z'\"\n"
-                                 "  ingress:\n  - action: Allow\n    source: {selector: pod == 'a'}\n  - action: Pass\n");
+         gnp("security.z-guard",
+             "  tier: security\n  order: 1\n  selector: \"projectcalico.org/namespace == 'z'\"\n"
+             "  ingress:\n  - action: Allow\n    source: {selector: pod == 'a'}\n  - action: Pass\n");
 }
 
 // A Kubernetes NetworkPolicy isolating z, letting in x/b only.
@@ -87,10 +87,12 @@ const std::vector<std::string> kNothingIntoX = {"-00111111", "0-0111111", "00-11
 }  // namespace
 
 TEST_CASE("Calico order: of two policies in one tier the lower order decides", "[policy][calico]") {
-  const std::string deny = "  tier: security\n  order: ORDER\n  selector: \"projectcalico.org/namespace == 'x'\"\n"
-                           "  ingress:\n  - action: Deny\n    source: {namespaceSelector: \"ns == 'y'\"}\n";
-  const std::string allow = "  tier: security\n  order: ORDER\n  selector: \"projectcalico.org/namespace == 'x'\"\n"
-                            "  ingress:\n  - action: Allow\n    source: {namespaceSelector: \"ns == 'y'\"}\n";
+  const std::string deny =
+      "  tier: security\n  order: ORDER\n  selector: \"projectcalico.org/namespace == 'x'\"\n"
+      "  ingress:\n  - action: Deny\n    source: {namespaceSelector: \"ns == 'y'\"}\n";
+  const std::string allow =
+      "  tier: security\n  order: ORDER\n  selector: \"projectcalico.org/namespace == 'x'\"\n"
+      "  ingress:\n  - action: Allow\n    source: {namespaceSelector: \"ns == 'y'\"}\n";
   auto with_order = [](std::string spec, const std::string& order) {
     spec.replace(spec.find("ORDER"), 5, order);
     return spec;
@@ -106,9 +108,10 @@ TEST_CASE("Calico order: of two policies in one tier the lower order decides", "
     const Verdict z = decide_pods(c, "z/a", "x/a");
     check_denied_by(z, Reason::CALICO_END_OF_TIER_DENY,
                     "Calico tier security, GlobalNetworkPolicy security.deny-y (order 10)", "end of tier security");
-    CHECK(hop(z, "ingress") ==
-          "ingress: isolated for ingress in Calico tier security by GlobalNetworkPolicy security.deny-y, "
-          "GlobalNetworkPolicy security.allow-y; no ingress rule allows TCP 80 from z/a-0 (end of tier security: Deny)");
+    CHECK(
+        hop(z, "ingress") ==
+        "ingress: isolated for ingress in Calico tier security by GlobalNetworkPolicy security.deny-y, "
+        "GlobalNetworkPolicy security.allow-y; no ingress rule allows TCP 80 from z/a-0 (end of tier security: Deny)");
   }
   SECTION("the Deny at order 30 comes after the Allow at order 20") {
     const Cluster c = e2e(tier("security", 100) + gnp("security.deny-y", with_order(deny, "30")) +
@@ -156,12 +159,14 @@ TEST_CASE("Calico Pass hands over to the next tier and to Kubernetes NetworkPoli
   // default: the NetworkPolicy only-yb lets only y/b into x/a.
   const Cluster c = e2e(
       tier("security", 100) + tier("platform", 200, "Pass") +
-      gnp("security.pass-y", "  tier: security\n  order: 10\n  selector: \"projectcalico.org/namespace == 'x'\"\n"
-                             "  ingress:\n  - action: Pass\n    source: {namespaceSelector: \"ns == 'y'\"}\n"
-                             "  - action: Allow\n    source: {namespaceSelector: \"ns == 'x'\"}\n") +
-      gnp("platform.deny-yc", "  tier: platform\n  order: 1\n  selector: \"projectcalico.org/namespace == 'x'\"\n"
-                              "  ingress:\n  - action: Deny\n"
-                              "    source: {selector: \"pod == 'c' && projectcalico.org/namespace == 'y'\"}\n") +
+      gnp("security.pass-y",
+          "  tier: security\n  order: 10\n  selector: \"projectcalico.org/namespace == 'x'\"\n"
+          "  ingress:\n  - action: Pass\n    source: {namespaceSelector: \"ns == 'y'\"}\n"
+          "  - action: Allow\n    source: {namespaceSelector: \"ns == 'x'\"}\n") +
+      gnp("platform.deny-yc",
+          "  tier: platform\n  order: 1\n  selector: \"projectcalico.org/namespace == 'x'\"\n"
+          "  ingress:\n  - action: Deny\n"
+          "    source: {selector: \"pod == 'c' && projectcalico.org/namespace == 'y'\"}\n") +
       np("x", "only-yb",
          "  podSelector: {matchLabels: {pod: a}}\n"
          "  ingress: [{from: [{namespaceSelector: {matchLabels: {ns: 'y'}}, podSelector: {matchLabels: {pod: b}}}]}]"));
@@ -195,34 +200,33 @@ TEST_CASE("Calico GlobalNetworkPolicy selects pods across namespaces", "[policy]
   const std::vector<std::string> expected = {"-11111111", "1-1111111", "11-111111", "011-11111", "0110-1111",
                                              "01101-111", "011011-11", "0110111-1", "01101111-"};
   SECTION("namespaceSelector on the policy, namespaceSelector in the rule") {
-    const Cluster c = e2e(tier("security", 100) +
-                          gnp("security.front", "  tier: security\n  order: 1\n  selector: tier == 'front'\n"
-                                                "  namespaceSelector: env == 'prod' || env == 'dev'\n"
-                                                "  ingress:\n  - action: Allow\n"
-                                                "    source: {namespaceSelector: env == 'prod'}\n"));
+    const Cluster c = e2e(tier("security", 100) + gnp("security.front",
+                                                      "  tier: security\n  order: 1\n  selector: tier == 'front'\n"
+                                                      "  namespaceSelector: env == 'prod' || env == 'dev'\n"
+                                                      "  ingress:\n  - action: Allow\n"
+                                                      "    source: {namespaceSelector: env == 'prod'}\n"));
     check_matrix(c, Protocol::Tcp, 80, expected);
     const Verdict v = decide_pods(c, "y/b", "y/a");
-    check_denied_by(v, Reason::CALICO_END_OF_TIER_DENY, "Calico tier security, GlobalNetworkPolicy security.front (order 1)",
-                    "end of tier security");
+    check_denied_by(v, Reason::CALICO_END_OF_TIER_DENY,
+                    "Calico tier security, GlobalNetworkPolicy security.front (order 1)", "end of tier security");
     CHECK(hop(decide_pods(c, "x/c", "y/a"), "ingress") ==
           "ingress: allowed by Calico tier security, GlobalNetworkPolicy security.front (order 1), ingress rule 1");
   }
   SECTION("projectcalico.org/namespace in the selector, pcns. labels in the rule") {
-    const Cluster c =
-        e2e(tier("security", 100) +
-            gnp("security.front",
-                "  tier: security\n  order: 1\n"
-                "  selector: \"tier == 'front' && projectcalico.org/namespace in {'x', 'y'}\"\n"
-                "  ingress:\n  - action: Allow\n    source: {selector: \"pcns.env == 'prod'\"}\n"));
+    const Cluster c = e2e(tier("security", 100) +
+                          gnp("security.front",
+                              "  tier: security\n  order: 1\n"
+                              "  selector: \"tier == 'front' && projectcalico.org/namespace in {'x', 'y'}\"\n"
+                              "  ingress:\n  - action: Allow\n    source: {selector: \"pcns.env == 'prod'\"}\n"));
     check_matrix(c, Protocol::Tcp, 80, expected);
     check_matrix(c, Protocol::Sctp, 80, expected);
   }
 }
 
 TEST_CASE("Calico end of tier: Deny, or Pass with defaultAction Pass", "[policy][calico]") {
-  const std::string policy =
-      gnp("t1.only-x", "  tier: t1\n  order: 5\n  selector: \"projectcalico.org/namespace == 'z'\"\n"
-                       "  ingress:\n  - action: Allow\n    source: {namespaceSelector: \"ns == 'x'\"}\n");
+  const std::string policy = gnp("t1.only-x",
+                                 "  tier: t1\n  order: 5\n  selector: \"projectcalico.org/namespace == 'z'\"\n"
+                                 "  ingress:\n  - action: Allow\n    source: {namespaceSelector: \"ns == 'x'\"}\n");
   SECTION("defaultAction Deny (the default): only x reaches z") {
     const Cluster c = e2e(tier("t1", 100) + policy);
     check_matrix(c, Protocol::Tcp, 80,
@@ -234,7 +238,8 @@ TEST_CASE("Calico end of tier: Deny, or Pass with defaultAction Pass", "[policy]
   SECTION("defaultAction Pass: what t1 does not decide goes on, and no later tier denies") {
     const Cluster c = e2e(tier("t1", 100, "Pass") + policy);
     check_matrix(c, Protocol::Tcp, 80, kAllAllowed);
-    CHECK(hop(decide_pods(c, "y/a", "z/a"), "ingress") == "ingress: no rule decided TCP 80: allowed after the last tier");
+    CHECK(hop(decide_pods(c, "y/a", "z/a"), "ingress") ==
+          "ingress: no rule decided TCP 80: allowed after the last tier");
     CHECK(hop(decide_pods(c, "x/a", "z/a"), "ingress") ==
           "ingress: allowed by Calico tier t1, GlobalNetworkPolicy t1.only-x (order 5), ingress rule 1");
   }
@@ -243,14 +248,15 @@ TEST_CASE("Calico end of tier: Deny, or Pass with defaultAction Pass", "[policy]
 TEST_CASE("Calico nets and notNets match pod addresses and external addresses alike", "[policy][calico]") {
   // z lets in 10.0.0.0/30 (x's pods: .1 .2 .3) and sends to anything outside
   // 10.0.0.0/24 and to 10.0.0.4/31 (y/a, y/b).
-  const Cluster c = e2e(gnp("z-nets", "  order: 10\n  selector: \"projectcalico.org/namespace == 'z'\"\n"
-                                      "  types: [Ingress, Egress]\n"
-                                      "  ingress:\n  - action: Allow\n    source: {nets: [10.0.0.0/30]}\n"
-                                      "  egress:\n  - action: Allow\n    destination: {notNets: [10.0.0.0/24]}\n"
-                                      "  - action: Allow\n    destination: {nets: [10.0.0.4/31]}\n"));
+  const Cluster c = e2e(gnp("z-nets",
+                            "  order: 10\n  selector: \"projectcalico.org/namespace == 'z'\"\n"
+                            "  types: [Ingress, Egress]\n"
+                            "  ingress:\n  - action: Allow\n    source: {nets: [10.0.0.0/30]}\n"
+                            "  egress:\n  - action: Allow\n    destination: {notNets: [10.0.0.0/24]}\n"
+                            "  - action: Allow\n    destination: {nets: [10.0.0.4/31]}\n"));
   check_matrix(c, Protocol::Tcp, 80,
-               {"-11111111", "1-1111111", "11-111111", "111-11000", "1111-1000", "11111-000", "000110-00",
-                "0001100-0", "00011000-"});
+               {"-11111111", "1-1111111", "11-111111", "111-11000", "1111-1000", "11111-000", "000110-00", "0001100-0",
+                "00011000-"});
   const auto external = Ipv4Address::from_octets(203, 0, 113, 7);
   const auto in_pod_range = Ipv4Address::from_octets(10, 0, 0, 200);
   const std::uint32_t za = pod(c, "z/a");
@@ -265,7 +271,8 @@ TEST_CASE("Calico nets and notNets match pod addresses and external addresses al
   // x/b's address is x/b.
   CHECK(hop(c.engine.decide(Endpoint::of_address(Ipv4Address::from_octets(10, 0, 0, 2)), Endpoint::of_pod(za),
                             Protocol::Tcp, 80),
-            "ingress") == "ingress: allowed by Calico tier default, GlobalNetworkPolicy z-nets (order 10), ingress rule 1");
+            "ingress") ==
+        "ingress: allowed by Calico tier default, GlobalNetworkPolicy z-nets (order 10), ingress rule 1");
 }
 
 TEST_CASE("Calico ports: named ports, ranges, notPorts, protocol and notProtocol", "[policy][calico]") {
@@ -295,8 +302,9 @@ TEST_CASE("Calico ports: named ports, ranges, notPorts, protocol and notProtocol
 }
 
 TEST_CASE("Calico port ranges", "[policy][calico]") {
-  const Cluster c = e2e(cnp("z", "range", "  ingress:\n  - action: Allow\n    protocol: SCTP\n"
-                                          "    destination: {ports: ['81:90']}\n"));
+  const Cluster c = e2e(cnp("z", "range",
+                            "  ingress:\n  - action: Allow\n    protocol: SCTP\n"
+                            "    destination: {ports: ['81:90']}\n"));
   CHECK(c.engine.allowed_pods(pod(c, "x/a"), pod(c, "z/a"))->to_string() == "SCTP 81-90");
   // No order: the policy is labelled without one.
   CHECK(hop(decide_pods(c, "x/a", "z/a", Protocol::Sctp, 85), "ingress") ==
@@ -308,19 +316,22 @@ TEST_CASE("Calico service account selectors", "[policy][calico]") {
       "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web, namespace: x, labels: {team: shop}}\n---\n"
       "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: batch, namespace: x, labels: {team: data}}\n---\n"
       "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web, namespace: z}\n---\n";
-  const std::string workloads = deployment("x", "sa-web", "app: sa-web", "serviceAccountName: web, containers: [{name: c, image: i}]") +
-                                deployment("x", "sa-batch", "app: sa-batch", "serviceAccountName: batch, containers: [{name: c, image: i}]") +
-                                deployment("z", "sa-web", "app: sa-web", "serviceAccountName: web, containers: [{name: c, image: i}]");
+  const std::string workloads =
+      deployment("x", "sa-web", "app: sa-web", "serviceAccountName: web, containers: [{name: c, image: i}]") +
+      deployment("x", "sa-batch", "app: sa-batch", "serviceAccountName: batch, containers: [{name: c, image: i}]") +
+      deployment("z", "sa-web", "app: sa-web", "serviceAccountName: web, containers: [{name: c, image: i}]");
   // z lets in service account web of z (names: namespaced, so not x's web)
   // and x's accounts labelled team=data. x's team=shop accounts may send to
   // pods running as batch anywhere, and into z.
   const std::string policies =
-      cnp("z", "from-accounts", "  order: 10\n  ingress:\n  - action: Allow\n    source: {serviceAccounts: {names: [web]}}\n"
-                                "  - action: Allow\n    source:\n      namespaceSelector: \"ns == 'x'\"\n"
-                                "      serviceAccounts: {selector: team == 'data'}\n") +
-      gnp("shop-egress", "  order: 1\n  serviceAccountSelector: team == 'shop'\n  types: [Egress]\n"
-                         "  egress:\n  - action: Allow\n    destination: {selector: projectcalico.org/serviceaccount == 'batch'}\n"
-                         "  - action: Allow\n    destination: {namespaceSelector: \"ns == 'z'\"}\n");
+      cnp("z", "from-accounts",
+          "  order: 10\n  ingress:\n  - action: Allow\n    source: {serviceAccounts: {names: [web]}}\n"
+          "  - action: Allow\n    source:\n      namespaceSelector: \"ns == 'x'\"\n"
+          "      serviceAccounts: {selector: team == 'data'}\n") +
+      gnp("shop-egress",
+          "  order: 1\n  serviceAccountSelector: team == 'shop'\n  types: [Egress]\n"
+          "  egress:\n  - action: Allow\n    destination: {selector: projectcalico.org/serviceaccount == 'batch'}\n"
+          "  - action: Allow\n    destination: {namespaceSelector: \"ns == 'z'\"}\n");
   const Cluster c = e2e(accounts + workloads + policies);
   CHECK(hop(decide_pods(c, "x/sa-batch", "z/a"), "ingress") ==
         "ingress: allowed by Calico tier default, NetworkPolicy z/from-accounts (order 10), ingress rule 2");
@@ -328,7 +339,8 @@ TEST_CASE("Calico service account selectors", "[policy][calico]") {
         "ingress: allowed by Calico tier default, NetworkPolicy z/from-accounts (order 10), ingress rule 1");
   // x's web: out by shop-egress rule 2, but z's names match z's accounts only.
   const Verdict web = decide_pods(c, "x/sa-web", "z/a");
-  CHECK(hop(web, "egress") == "egress: allowed by Calico tier default, GlobalNetworkPolicy shop-egress (order 1), egress rule 2");
+  CHECK(hop(web, "egress") ==
+        "egress: allowed by Calico tier default, GlobalNetworkPolicy shop-egress (order 1), egress rule 2");
   check_denied_by(web, Reason::CALICO_END_OF_TIER_DENY, "Calico tier default, NetworkPolicy z/from-accounts (order 10)",
                   "end of tier default");
   CHECK(hop(decide_pods(c, "x/sa-web", "x/sa-batch"), "egress") ==
@@ -340,19 +352,19 @@ TEST_CASE("Calico service account selectors", "[policy][calico]") {
   CHECK_FALSE(decide_pods(c, "x/a", "z/a").allowed());
   CHECK_FALSE(decide_pods(c, "z/b", "z/a").allowed());
   CHECK(matrix(c, Protocol::Tcp, 80) == std::vector<std::string>{"-11111000", "1-1111000", "11-111000", "111-11000",
-                                                                  "1111-1000", "11111-000", "111111-00", "1111110-0",
-                                                                  "11111100-"});
+                                                                 "1111-1000", "11111-000", "111111-00", "1111110-0",
+                                                                 "11111100-"});
 }
 
 TEST_CASE("Calico together with AdminNetworkPolicy and Kubernetes NetworkPolicy", "[policy][calico]") {
   // ANP (first): y may not reach z. Calico security: z lets in pods a from
   // anywhere, passes the rest. Default tier: the NetworkPolicy lets x/b into z.
-  const std::string anp = "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\n"
-                          "metadata: {name: deny-y-to-z}\nspec:\n  priority: 10\n"
-                          "  subject: {namespaces: {matchLabels: {ns: z}}}\n  ingress:\n"
-                          "  - {name: deny-y, action: Deny, from: [{namespaces: {matchLabels: {ns: 'y'}}}]}\n---\n";
-  const Cluster c = e2e(
-      anp + z_guard() + from_xb());
+  const std::string anp =
+      "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\n"
+      "metadata: {name: deny-y-to-z}\nspec:\n  priority: 10\n"
+      "  subject: {namespaces: {matchLabels: {ns: z}}}\n  ingress:\n"
+      "  - {name: deny-y, action: Deny, from: [{namespaces: {matchLabels: {ns: 'y'}}}]}\n---\n";
+  const Cluster c = e2e(anp + z_guard() + from_xb());
   const std::vector<std::string> expected = {"-11111111", "1-1111111", "11-111000", "111-11000", "1111-1000",
                                              "11111-000", "111111-11", "1111110-0", "11111100-"};
   check_matrix(c, Protocol::Tcp, 80, expected);
@@ -371,9 +383,10 @@ TEST_CASE("Calico together with AdminNetworkPolicy and Kubernetes NetworkPolicy"
 
 TEST_CASE("Calico selectors on the policed pod's side: destination on ingress, source on egress", "[policy][calico]") {
   SECTION("ingress: y may not reach x's pods a; everything else into x is allowed") {
-    const Cluster c = e2e(gnp("split", "  order: 1\n  selector: \"projectcalico.org/namespace == 'x'\"\n  ingress:\n"
-                                       "  - action: Deny\n    source: {namespaceSelector: \"ns == 'y'\"}\n"
-                                       "    destination: {selector: pod == 'a'}\n  - action: Allow\n"));
+    const Cluster c = e2e(gnp("split",
+                              "  order: 1\n  selector: \"projectcalico.org/namespace == 'x'\"\n  ingress:\n"
+                              "  - action: Deny\n    source: {namespaceSelector: \"ns == 'y'\"}\n"
+                              "    destination: {selector: pod == 'a'}\n  - action: Allow\n"));
     check_matrix(c, Protocol::Tcp, 80,
                  {"-11111111", "1-1111111", "11-111111", "011-11111", "0111-1111", "01111-111", "111111-11",
                   "1111111-1", "11111111-"});
@@ -383,10 +396,11 @@ TEST_CASE("Calico selectors on the policed pod's side: destination on ingress, s
           "ingress: allowed by Calico tier default, GlobalNetworkPolicy split (order 1), ingress rule 2");
   }
   SECTION("egress: z's pods b may not send to x; z's other pods send anywhere") {
-    const Cluster c = e2e(gnp("split-out", "  order: 1\n  selector: \"projectcalico.org/namespace == 'z'\"\n"
-                                           "  types: [Egress]\n  egress:\n"
-                                           "  - action: Deny\n    source: {selector: pod == 'b'}\n"
-                                           "    destination: {namespaceSelector: \"ns == 'x'\"}\n  - action: Allow\n"));
+    const Cluster c = e2e(gnp("split-out",
+                              "  order: 1\n  selector: \"projectcalico.org/namespace == 'z'\"\n"
+                              "  types: [Egress]\n  egress:\n"
+                              "  - action: Deny\n    source: {selector: pod == 'b'}\n"
+                              "    destination: {namespaceSelector: \"ns == 'x'\"}\n  - action: Allow\n"));
     check_matrix(c, Protocol::Tcp, 80,
                  {"-11111111", "1-1111111", "11-111111", "111-11111", "1111-1111", "11111-111", "111111-11",
                   "0001111-1", "11111111-"});
@@ -396,11 +410,13 @@ TEST_CASE("Calico selectors on the policed pod's side: destination on ingress, s
 }
 
 TEST_CASE("Calico services: a destination Service is its endpoints on its target ports", "[policy][calico]") {
-  const std::string svc = "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: x}\n"
-                          "spec: {selector: {pod: b}, ports: [{port: 8080, targetPort: 80}]}\n---\n";
-  const Cluster c = e2e(svc + cnp("y", "to-web", "  order: 1\n  selector: pod == 'a'\n  types: [Egress]\n"
-                                                 "  egress:\n  - action: Allow\n"
-                                                 "    destination: {services: {name: web, namespace: x}}\n"));
+  const std::string svc =
+      "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: x}\n"
+      "spec: {selector: {pod: b}, ports: [{port: 8080, targetPort: 80}]}\n---\n";
+  const Cluster c = e2e(svc + cnp("y", "to-web",
+                                  "  order: 1\n  selector: pod == 'a'\n  types: [Egress]\n"
+                                  "  egress:\n  - action: Allow\n"
+                                  "    destination: {services: {name: web, namespace: x}}\n"));
   CHECK(c.engine.allowed_pods(pod(c, "y/a"), pod(c, "x/b"))->to_string() == "TCP 80");
   CHECK(c.engine.allowed_pods(pod(c, "y/a"), pod(c, "x/a"))->to_string() == "No Connections");
   CHECK(hop(decide_pods(c, "y/a", "x/b"), "egress") ==
@@ -408,11 +424,12 @@ TEST_CASE("Calico services: a destination Service is its endpoints on its target
 }
 
 TEST_CASE("Calico: what is not modelled is reported and compiled to match nothing", "[policy][calico]") {
-  const std::string yaml =
-      gnp("host-only", "  preDNAT: true\n  applyOnForward: true\n  selector: all()\n  types: [Ingress]\n"
-                       "  ingress: [{action: Deny}]") +
-      cnp("x", "web", "  ingress:\n  - action: Allow\n    protocol: TCP\n    http: {methods: [GET]}\n"
-                      "  - action: Allow\n    protocol: TCP\n    source: {ports: [1024]}\n");
+  const std::string yaml = gnp("host-only",
+                               "  preDNAT: true\n  applyOnForward: true\n  selector: all()\n  types: [Ingress]\n"
+                               "  ingress: [{action: Deny}]") +
+                           cnp("x", "web",
+                               "  ingress:\n  - action: Allow\n    protocol: TCP\n    http: {methods: [GET]}\n"
+                               "  - action: Allow\n    protocol: TCP\n    source: {ports: [1024]}\n");
   const Cluster c = e2e(yaml);
   // host-only is left out (else it would deny all ingress); x allows TCP by rule 1 (HTTP match dropped).
   CHECK(decide_pods(c, "y/a", "z/a").allowed());

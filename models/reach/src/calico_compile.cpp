@@ -19,7 +19,7 @@ constexpr double kCalicoBaselineTierOrder = 10000000;
 // matcher of one compilation.
 struct Context {
   std::vector<std::string> namespace_names;
-  std::vector<k8s::Labels> namespace_labels;     // as imported, for pcns.* and namespace selectors
+  std::vector<k8s::Labels> namespace_labels;                    // as imported, for pcns.* and namespace selectors
   std::unordered_map<std::string, k8s::Labels> account_labels;  // "ns/name" -> labels
 
   const k8s::Labels& account(std::uint32_t ns, std::string_view name) const {
@@ -29,8 +29,9 @@ struct Context {
   }
   k8s::Labels endpoint(const EndpointFacts& f) const {
     const std::string account_name(f.service_account);
-    return calico_endpoint_labels(*f.pod_labels, namespace_names[f.namespace_index], namespace_labels[f.namespace_index],
-                                  account_name, account(f.namespace_index, f.service_account));
+    return calico_endpoint_labels(*f.pod_labels, namespace_names[f.namespace_index],
+                                  namespace_labels[f.namespace_index], account_name,
+                                  account(f.namespace_index, f.service_account));
   }
   // A namespaceSelector sees the namespace's labels and its name as projectcalico.org/name.
   k8s::Labels namespace_view(std::uint32_t ns) const {
@@ -99,10 +100,14 @@ std::optional<CustomMatcher> conjunction(std::vector<Term> terms) {
 
 RuleAction action_of(k8s::CalicoAction a) {
   switch (a) {
-    case k8s::CalicoAction::Allow: return RuleAction::Allow;
-    case k8s::CalicoAction::Deny: return RuleAction::Deny;
-    case k8s::CalicoAction::Pass: return RuleAction::Pass;
-    case k8s::CalicoAction::Log: return RuleAction::Log;
+    case k8s::CalicoAction::Allow:
+      return RuleAction::Allow;
+    case k8s::CalicoAction::Deny:
+      return RuleAction::Deny;
+    case k8s::CalicoAction::Pass:
+      return RuleAction::Pass;
+    case k8s::CalicoAction::Log:
+      return RuleAction::Log;
   }
   return RuleAction::Deny;
 }
@@ -163,9 +168,11 @@ class Compiler {
       } else {
         index = program_.add_tier(Tier{t.name, TierKind::Calico, order, end});
         if (order < kCalicoAdminTierOrder || order > kCalicoBaselineTierOrder) {
-          warn(t.where, "Tier " + t.name + ": Calico places the AdminNetworkPolicy tier at order 1000 and the "
-                        "BaselineAdminNetworkPolicy tier at 10000000; evaluated here after the first and before the "
-                        "second, as if its order were within that range");
+          warn(t.where,
+               "Tier " + t.name +
+                   ": Calico places the AdminNetworkPolicy tier at order 1000 and the "
+                   "BaselineAdminNetworkPolicy tier at 10000000; evaluated here after the first and before the "
+                   "second, as if its order were within that range");
         }
       }
       tier_of_.push_back(index);
@@ -191,8 +198,7 @@ class Compiler {
 
   // The peer entity of a rule: the source of an ingress rule, the
   // destination of an egress one. nullopt: every pod and address.
-  std::optional<Peer> peer_of(const k8s::CalicoPolicy& p, const k8s::CalicoEntityRule& e,
-                              const std::string& label) {
+  std::optional<Peer> peer_of(const k8s::CalicoPolicy& p, const k8s::CalicoEntityRule& e, const std::string& label) {
     if (e.services) return service_peer(p, *e.services, label);
     const bool endpoints = e.restricts_endpoints();
     if (!endpoints && e.nets.empty() && e.not_nets.empty()) return std::nullopt;
@@ -279,7 +285,8 @@ class Compiler {
     // The policed pod is in the policy's scope already; a namespaced policy's
     // implicit namespace limit adds nothing.
     std::vector<Term> terms;
-    if (e.namespace_selector && !e.namespace_selector->selects_all()) terms.push_back(namespace_term(ctx_, *e.namespace_selector));
+    if (e.namespace_selector && !e.namespace_selector->selects_all())
+      terms.push_back(namespace_term(ctx_, *e.namespace_selector));
     if (e.selector && !e.selector->selects_all()) terms.push_back(endpoint_term(ctx_, *e.selector));
     if (e.service_accounts) terms.push_back(account_term(ctx_, *e.service_accounts));
     if (e.not_selector) terms.push_back(negated(endpoint_term(ctx_, *e.not_selector)));
@@ -327,7 +334,8 @@ class Compiler {
     };
     c.all_ports = protocols.size() == 3 && d.ports.empty();
     if (!c.all_ports && d.ports.empty()) {
-      for (const auto& [number, protocol] : protocols) c.ports.push_back(PortMatch{PortMatch::Kind::Range, protocol, false, 1, 65535, ""});
+      for (const auto& [number, protocol] : protocols)
+        c.ports.push_back(PortMatch{PortMatch::Kind::Range, protocol, false, 1, 65535, ""});
     }
     for (const auto& p : d.ports) add(c.ports, p);
     for (const auto& p : d.not_ports) add(c.not_ports, p);
@@ -349,8 +357,9 @@ class Compiler {
       return;
     }
     if (p.apply_on_forward) {
-      warn(p.where, label + ": applyOnForward concerns traffic forwarded through host endpoints, not modelled; "
-                            "evaluated for pods only");
+      warn(p.where, label +
+                        ": applyOnForward concerns traffic forwarded through host endpoints, not modelled; "
+                        "evaluated for pods only");
     }
     CompiledPolicy c;
     c.kind = p.global ? PolicyKind::CalicoGlobalNetworkPolicy : PolicyKind::CalicoNetworkPolicy;
@@ -370,23 +379,27 @@ class Compiler {
       if (!c.selects(d)) continue;  // Calico ignores rules of a direction the policy does not apply to
       const auto& written = d == Direction::Ingress ? p.ingress : p.egress;
       for (const k8s::CalicoRule& r : written) {
-        RuleOrigin origin{c.kind, name, program_.tiers()[tier].name, std::nullopt, d,
-                          static_cast<std::uint32_t>(r.index), "", r.where, p.order};
+        RuleOrigin origin{c.kind,       name,    program_.tiers()[tier].name,
+                          std::nullopt, d,       static_cast<std::uint32_t>(r.index),
+                          "",           r.where, p.order};
         const std::string rule_label = label + ", " + origin.rule_label();
         PendingRule pending;
         CompiledRule& cr = pending.rule;
         cr.action = action_of(r.action);
         cr.origin = origin;
-        if (r.http) warn(r.where, rule_label + ": HTTP match needs Calico's application layer policy; evaluated on "
-                                               "its layer-4 fields only");
+        if (r.http)
+          warn(r.where, rule_label +
+                            ": HTTP match needs Calico's application layer policy; evaluated on "
+                            "its layer-4 fields only");
         const k8s::CalicoEntityRule& peer_side = d == Direction::Ingress ? r.source : r.destination;
         const k8s::CalicoEntityRule& subject_side = d == Direction::Ingress ? r.destination : r.source;
         std::string never;  // why the rule can match no connection
         std::string protocol_why;
         if (!ports_of(r, cr, protocol_why)) never = protocol_why + ": no TCP, UDP or SCTP connection";
         if (!r.source.ports.empty()) {
-          warn(r.where, rule_label + ": source ports (the client's ephemeral port) are not modelled; the rule "
-                                     "matches nothing");
+          warn(r.where, rule_label +
+                            ": source ports (the client's ephemeral port) are not modelled; the rule "
+                            "matches nothing");
           never = "source ports";
         } else if (!r.source.not_ports.empty()) {
           warn(r.where, rule_label + ": source notPorts (the client's ephemeral port) are not modelled; ignored");
@@ -398,7 +411,8 @@ class Compiler {
           never = unsupported;
         }
         if (subject && never.empty()) {
-          auto it = std::find_if(constraints.begin(), constraints.end(), [&](const Term& t) { return t.key == subject->key; });
+          auto it = std::find_if(constraints.begin(), constraints.end(),
+                                 [&](const Term& t) { return t.key == subject->key; });
           if (it == constraints.end() && constraints.size() == kMaxSubjectConstraints) {
             warn(r.where, rule_label + ": more than " + std::to_string(kMaxSubjectConstraints) +
                               " distinct selectors on the policed pod's side in one policy; the rule matches nothing");

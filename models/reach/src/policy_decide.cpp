@@ -129,7 +129,9 @@ Verdict PolicyEngine::decide(Endpoint source, Endpoint destination, k8s::Protoco
         } else {
           // Calico tiers mix kinds (Calico policies and, in "default",
           // NetworkPolicies): each selecting policy is named with its kind.
-          for (std::uint32_t p : dec.selecting) names += (names.empty() ? "" : ", ") + policy_text(program_.policies()[p]);
+          for (std::uint32_t p : dec.selecting) {
+            names += (names.empty() ? "" : ", ") + policy_text(program_.policies()[p]);
+          }
           detail = "isolated for " + dir + " in Calico tier " + program_.tiers()[dec.tier].name + " by " + names;
         }
         detail += "; no " + dir + " rule allows " + what + (d == Direction::Ingress ? " from " : " to ") + other_name;

@@ -88,8 +88,8 @@ std::string RuleOrigin::policy_label() const {
   if (kind == PolicyKind::CalicoNetworkPolicy || kind == PolicyKind::CalicoGlobalNetworkPolicy) {
     // Calico's own kind names, with the tier first: that is what a reader
     // looks for in calicoctl output.
-    std::string s = "Calico tier " + tier + ", " +
-                    (kind == PolicyKind::CalicoGlobalNetworkPolicy ? "GlobalNetworkPolicy " : "NetworkPolicy ") + policy;
+    const char* kind_name = kind == PolicyKind::CalicoGlobalNetworkPolicy ? "GlobalNetworkPolicy " : "NetworkPolicy ";
+    std::string s = "Calico tier " + tier + ", " + kind_name + policy;
     if (order) s += " (order " + order_text(*order) + ')';
     return s;
   }
