@@ -51,6 +51,14 @@ std::string z_guard() {
              "  ingress:\n  - action: Allow\n    source: {selector: pod == 'a'}\n  - action: Pass\n");
 }
 
+// An AdminNetworkPolicy denying y's pods into z.
+std::string deny_y_to_z() {
+  return "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\n"
+         "metadata: {name: deny-y-to-z}\nspec:\n  priority: 10\n"
+         "  subject: {namespaces: {matchLabels: {ns: z}}}\n  ingress:\n"
+         "  - {name: deny-y, action: Deny, from: [{namespaces: {matchLabels: {ns: 'y'}}}]}\n---\n";
+}
+
 // A Kubernetes NetworkPolicy isolating z, letting in x/b only.
 std::string from_xb() {
   return np("z", "from-xb",
@@ -359,12 +367,7 @@ TEST_CASE("Calico service account selectors", "[policy][calico]") {
 TEST_CASE("Calico together with AdminNetworkPolicy and Kubernetes NetworkPolicy", "[policy][calico]") {
   // ANP (first): y may not reach z. Calico security: z lets in pods a from
   // anywhere, passes the rest. Default tier: the NetworkPolicy lets x/b into z.
-  const std::string anp =
-      "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\n"
-      "metadata: {name: deny-y-to-z}\nspec:\n  priority: 10\n"
-      "  subject: {namespaces: {matchLabels: {ns: z}}}\n  ingress:\n"
-      "  - {name: deny-y, action: Deny, from: [{namespaces: {matchLabels: {ns: 'y'}}}]}\n---\n";
-  const Cluster c = e2e(anp + z_guard() + from_xb());
+  const Cluster c = e2e(deny_y_to_z() + z_guard() + from_xb());
   const std::vector<std::string> expected = {"-11111111", "1-1111111", "11-111000", "111-11000", "1111-1000",
                                              "11111-000", "111111-11", "1111110-0", "11111100-"};
   check_matrix(c, Protocol::Tcp, 80, expected);
@@ -482,4 +485,18 @@ TEST_CASE("Calico with incremental NetworkPolicy updates; a Calico change is a n
                 "11111100-"});
   check_denied_by(decide_pods(rebuilt, "x/b", "z/a"), Reason::CALICO_DENY,
                   "Calico tier security, GlobalNetworkPolicy security.z-guard (order 1)", "ingress rule 2");
+}
+
+TEST_CASE("Calico tier ordered before Calico's AdminNetworkPolicy tier: warned only with an ANP", "[policy][calico]") {
+  auto tier_warnings = [](const Cluster& c) {
+    std::vector<std::string> out;
+    for (const auto& w : policy_warnings(c.set)) {
+      if (w.code == PolicyWarningCode::CalicoNotModelled) out.push_back(w.message);
+    }
+    return out;
+  };
+  CHECK(tier_warnings(e2e(z_guard())).empty());
+  CHECK(tier_warnings(e2e(deny_y_to_z() + z_guard())) ==
+        std::vector<std::string>{"Tier security (order 100): Calico evaluates it before the AdminNetworkPolicy tier "
+                                 "(order 1000); evaluated here after the first and before the second"});
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <memory>
+#include <sstream>
 #include <unordered_map>
 #include <utility>
 
@@ -167,12 +168,22 @@ class Compiler {
         index = program_.baseline_tier();
       } else {
         index = program_.add_tier(Tier{t.name, TierKind::Calico, order, end});
-        if (order < kCalicoAdminTierOrder || order > kCalicoBaselineTierOrder) {
-          warn(t.where,
-               "Tier " + t.name +
-                   ": Calico places the AdminNetworkPolicy tier at order 1000 and the "
-                   "BaselineAdminNetworkPolicy tier at 10000000; evaluated here after the first and before the "
-                   "second, as if its order were within that range");
+        // Only where it changes an outcome: an ANP or BANP is there to be overtaken.
+        const bool before_admin = order < kCalicoAdminTierOrder && !set_.admin_network_policies.empty();
+        const bool after_baseline = order > kCalicoBaselineTierOrder && set_.baseline_admin_network_policy;
+        if (before_admin || after_baseline) {
+          std::ostringstream text;
+          text << "Tier " << t.name << " (order ";
+          if (t.order) {
+            text << *t.order;
+          } else {
+            text << "unset";
+          }
+          text << "): Calico evaluates it "
+               << (before_admin ? "before the AdminNetworkPolicy tier (order 1000)"
+                                : "after the BaselineAdminNetworkPolicy tier (order 10000000)")
+               << "; evaluated here after the first and before the second";
+          warn(t.where, text.str());
         }
       }
       tier_of_.push_back(index);
