@@ -500,3 +500,24 @@ TEST_CASE("Calico tier ordered before Calico's AdminNetworkPolicy tier: warned o
         std::vector<std::string>{"Tier security (order 100): Calico evaluates it before the AdminNetworkPolicy tier "
                                  "(order 1000); evaluated here after the first and before the second"});
 }
+
+TEST_CASE("Calico and Kubernetes NetworkPolicies side by side in the default tier", "[policy][calico]") {
+  // The Calico policy (order 100) comes before the NetworkPolicy (order 1000);
+  // both only allow, so z lets in pods a from anywhere and x/b.
+  const Cluster c = e2e(cnp("z", "allow-a",
+                            "  order: 100\n  ingress:\n  - action: Allow\n"
+                            "    source: {selector: pod == 'a', namespaceSelector: all()}\n") +
+                        from_xb());
+  check_matrix(c, Protocol::Tcp, 80,
+               {"-11111111", "1-1111111", "11-111000", "111-11111", "1111-1000", "11111-000", "111111-11", "1111110-0",
+                "11111100-"});
+  CHECK(hop(decide_pods(c, "y/a", "z/b"), "ingress") ==
+        "ingress: allowed by Calico tier default, NetworkPolicy z/allow-a (order 100), ingress rule 1");
+  CHECK(hop(decide_pods(c, "x/b", "z/b"), "ingress") == "ingress: allowed by NetworkPolicy z/from-xb, ingress rule 1");
+  const Verdict v = decide_pods(c, "x/c", "z/a");
+  check_denied_by(v, Reason::CALICO_END_OF_TIER_DENY, "Calico tier default, NetworkPolicy z/allow-a (order 100)",
+                  "end of tier default");
+  CHECK(hop(v, "ingress") ==
+        "ingress: isolated for ingress in Calico tier default by NetworkPolicy z/allow-a, Kubernetes NetworkPolicy "
+        "z/from-xb; no ingress rule allows TCP 80 from x/c-0 (end of tier default: Deny)");
+}

@@ -238,7 +238,6 @@ class Compiler {
       if (e.not_selector) {
         PodPredicate not_pods;
         not_pods.custom = conjunction({endpoint_term(ctx_, *e.not_selector)});
-        if (!not_pods.custom) not_pods.custom = CustomMatcher{"calico:all", [](const EndpointFacts&) { return true; }};
         peer.not_pods = std::move(not_pods);
       }
     }

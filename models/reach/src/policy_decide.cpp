@@ -30,10 +30,12 @@ bool is_calico(PolicyKind kind) {
 }
 
 // "GlobalNetworkPolicy security.block-z", "NetworkPolicy x/allow-a": Calico's
-// kind names, which also fit a Kubernetes NetworkPolicy in the default tier.
+// kind names, as in a Calico tier; a Kubernetes NetworkPolicy beside them in
+// the default tier is "Kubernetes NetworkPolicy x/allow-b", to tell the two apart.
 std::string policy_text(const CompiledPolicy& p) {
   if (p.kind == PolicyKind::CalicoGlobalNetworkPolicy) return "GlobalNetworkPolicy " + p.name;
   if (p.kind == PolicyKind::CalicoNetworkPolicy) return "NetworkPolicy " + p.name;
+  if (p.kind == PolicyKind::NetworkPolicy) return "Kubernetes NetworkPolicy " + p.name;
   return std::string(to_string(p.kind)) + ' ' + p.name;
 }
 
