@@ -190,9 +190,11 @@ TEST_CASE("Calico Pass hands over to the next tier and to Kubernetes NetworkPoli
   REQUIRE_FALSE(ya.allowed());
   CHECK(ya.blocked->reason == Reason::NETPOL_INGRESS_DENY);
   CHECK(ya.blocked->component == "NetworkPolicy x/only-yb");
-  CHECK(hop(decide_pods(c, "y/b", "x/a"), "ingress") == "ingress: allowed by NetworkPolicy x/only-yb, ingress rule 1");
+  CHECK(hop(decide_pods(c, "y/b", "x/a"), "ingress") == "ingress: passed on by Calico tier security, GlobalNetworkPolicy security.pass-y (order 10), "
+              "ingress rule 1; allowed by NetworkPolicy x/only-yb, ingress rule 1");
   // x/b: passed on by both tiers, no NetworkPolicy selects it.
-  CHECK(hop(decide_pods(c, "y/a", "x/b"), "ingress") == "ingress: no rule decided TCP 80: allowed after the last tier");
+  CHECK(hop(decide_pods(c, "y/a", "x/b"), "ingress") == "ingress: passed on by Calico tier security, GlobalNetworkPolicy security.pass-y (order 10), "
+              "ingress rule 1; no rule decided TCP 80: allowed after the last tier");
   check_denied_by(decide_pods(c, "z/c", "x/a"), Reason::CALICO_END_OF_TIER_DENY,
                   "Calico tier security, GlobalNetworkPolicy security.pass-y (order 10)", "end of tier security");
 
@@ -377,7 +379,9 @@ TEST_CASE("Calico together with AdminNetworkPolicy and Kubernetes NetworkPolicy"
                   "ingress rule 'deny-y'");
   CHECK(hop(decide_pods(c, "x/a", "z/b"), "ingress") ==
         "ingress: allowed by Calico tier security, GlobalNetworkPolicy security.z-guard (order 1), ingress rule 1");
-  CHECK(hop(decide_pods(c, "x/b", "z/b"), "ingress") == "ingress: allowed by NetworkPolicy z/from-xb, ingress rule 1");
+  CHECK(hop(decide_pods(c, "x/b", "z/b"), "ingress") ==
+        "ingress: passed on by Calico tier security, GlobalNetworkPolicy security.z-guard (order 1), ingress rule 2; "
+        "allowed by NetworkPolicy z/from-xb, ingress rule 1");
   const Verdict xc = decide_pods(c, "x/c", "z/a");
   REQUIRE_FALSE(xc.allowed());
   CHECK(xc.blocked->reason == Reason::NETPOL_INGRESS_DENY);

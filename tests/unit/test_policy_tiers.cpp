@@ -123,7 +123,8 @@ TEST_CASE("tiers: Deny, Pass and Log rules, end-of-tier Deny and Pass, then Netw
   CHECK(yb.blocked->component == "NetworkPolicy x/only-ya");
   const Verdict ya = verdict("y/a", "x/a");
   REQUIRE(ya.allowed());
-  CHECK(ya.path[2].detail == "ingress: allowed by Calico tier platform, NetworkPolicy platform.allow-ya, ingress rule 1");
+  CHECK(ya.path[2].detail == "ingress: passed on by Calico tier security, NetworkPolicy security.deny-z, ingress rule 3; "
+              "allowed by Calico tier platform, NetworkPolicy platform.allow-ya, ingress rule 1");
 }
 
 TEST_CASE("tiers: a peer is the conjunction of selector, notSelector, nets and notNets; notPorts", "[policy]") {

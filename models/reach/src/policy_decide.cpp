@@ -61,6 +61,7 @@ PolicyEngine::Decision PolicyEngine::evaluate_one(Direction d, std::uint32_t sub
         if (!rule_ports(rules[r], extra[r], dst_ports).contains(protocol, port)) continue;
         if (rules[r].action == RuleAction::Pass) {
           passed = true;
+          out.passes.push_back(&rules[r].origin);
           continue;
         }
         out.allowed = rules[r].action == RuleAction::Allow;
@@ -140,6 +141,10 @@ Verdict PolicyEngine::decide(Endpoint source, Endpoint destination, k8s::Protoco
         if (calico) detail += " (end of tier " + program_.tiers()[dec.tier].name + ": Deny)";
         break;
       }
+    }
+    // Tiers a Pass rule handed over from come first, so the path shows them.
+    for (auto it = dec.passes.rbegin(); it != dec.passes.rend(); ++it) {
+      detail = "passed on by " + (*it)->describe() + "; " + detail;
     }
     v.path.push_back(Hop{"network-policy", at, dir + ": " + detail});
     if (dec.allowed) return true;
