@@ -197,9 +197,33 @@ int cmd_reach(const ParsedArgs& a) {
   const auto to = a.get("to");
   std::optional<eksim::scenario::PortRefText> port;
   if (const auto p = a.get("port")) port = port_option(*p);
+  // A pattern without a [Kind] also matches names that carry one, so the
+  // endpoint notation of explain (web/frontend) selects web/frontend[Deployment].
+  auto matches = [](const std::string& pattern, const std::string& name) {
+    if (wildcard_match(pattern, name)) return true;
+    const auto bracket = name.rfind('[');
+    return pattern.find('[') == std::string::npos && bracket != std::string::npos &&
+           wildcard_match(pattern, name.substr(0, bracket));
+  };
+  // A filter that matches no peer at all is a typo, not an empty answer.
+  for (const auto& [option, pattern] : {std::pair("from", from), std::pair("to", to)}) {
+    if (!pattern) continue;
+    std::vector<std::string> names;
+    bool any = false;
+    for (const auto& p : pairs) {
+      for (const std::string* n : {&p.from, &p.to}) {
+        any = any || matches(*pattern, *n);
+        names.push_back(n->substr(0, n->rfind('[')));
+      }
+    }
+    if (!any && !pairs.empty()) {
+      throw UsageError(std::string("--") + option + " '" + *pattern + "' matches no workload or range" +
+                       eksim::util::did_you_mean(*pattern, names));
+    }
+  }
   std::erase_if(pairs, [&](const eksim::reach::ReachPair& p) {
-    if (from && !wildcard_match(*from, p.from)) return true;
-    if (to && !wildcard_match(*to, p.to)) return true;
+    if (from && !matches(*from, p.from)) return true;
+    if (to && !matches(*to, p.to)) return true;
     if (port) {
       const auto protocol = port->protocol == "UDP"    ? eksim::k8s::Protocol::Udp
                             : port->protocol == "SCTP" ? eksim::k8s::Protocol::Sctp
@@ -211,13 +235,16 @@ int cmd_reach(const ParsedArgs& a) {
   std::string text;
   if (format == "json") {
     text = eksim::report::reach_json(pairs, net.warnings());
-  } else if (format == "csv") {
-    text = eksim::report::reach_csv(pairs);
-  } else if (format == "dot") {
-    text = eksim::report::reach_dot(pairs);
   } else {
-    text = eksim::report::reach_text(pairs);
+    // Warnings go beside the answer, never into a table or graph.
     std::fputs(eksim::report::warnings_text(net.warnings()).c_str(), stderr);
+    if (format == "csv") {
+      text = eksim::report::reach_csv(pairs);
+    } else if (format == "dot") {
+      text = eksim::report::reach_dot(pairs);
+    } else {
+      text = eksim::report::reach_text(pairs);
+    }
   }
   emit(a, text);
   return kOk;

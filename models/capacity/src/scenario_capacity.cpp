@@ -33,7 +33,8 @@ CapacityInput capacity_input(const scenario::Scenario& s) {
     for (std::size_t i = 0; i < c.objects.workloads.size(); ++i) {
       const auto& w = c.objects.workloads[i];
       in.workloads.push_back({ci, w.namespace_name + "/" + w.name, w.kind_name, w.replicas, w.per_node,
-                              w.pod.host_network, static_cast<std::int32_t>(i), w.pod.node_selector});
+                              w.pod.host_network, static_cast<std::int32_t>(i),
+                              s.ignore_node_selectors ? decltype(w.pod.node_selector){} : w.pod.node_selector});
     }
   }
   return in;

@@ -400,6 +400,12 @@ struct Connectivity::Impl {
         throw std::invalid_argument("endpoint '" + ref.text + "': no Service " + ref.namespace_name + "/" +
                                     ref.name + util::did_you_mean(ref.namespace_name + "/" + ref.name, names));
       }
+      if (ref.kind == "LoadBalancer" && !objects.services[*i].load_balancer) {
+        throw std::invalid_argument("endpoint '" + ref.text + "': Service " + objects.services[*i].id + " is of type " +
+                                    std::string(k8s::to_string(objects.services[*i].type)) +
+                                    ", so it has no load balancer; name it " + ref.namespace_name + "/" + ref.name +
+                                    "[Service]");
+      }
       r.service_cluster = c;
       r.service = *i;
       r.load_balancer = ref.kind == "LoadBalancer";
@@ -474,7 +480,7 @@ struct Connectivity::Impl {
           d.node_port = port;
           d.keeps_source = local;
           if (!t.port) {
-            d.blocked = Blocked{Reason::TARGET_PORT_NOT_FOUND, "Service " + services[i].id, "port " + sp.name,
+            d.blocked = Blocked{Reason::TARGET_PORT_NOT_FOUND, "Service " + services[i].id, "port " + (sp.name.empty() ? std::to_string(sp.port) : sp.name),
                                 "targetPort '" + sp.target_port.name + "' names no container port of " + d.name};
           } else {
             d.before.push_back({"node-port", node + ":" + std::to_string(port),
@@ -534,8 +540,10 @@ struct Connectivity::Impl {
     }
     const std::uint32_t cb = layout.pods[b].cluster;
     if (src_pod && layout.pods[*src_pod].cluster == cb) {
-      append(v, engines[cb].decide(Endpoint::of_pod(engine_pod[*src_pod]), Endpoint::of_pod(engine_pod[b]), protocol,
-                                   port));
+      Verdict ingress = engines[cb].decide(Endpoint::of_pod(engine_pod[*src_pod]), Endpoint::of_pod(engine_pod[b]),
+                                           protocol, port, /*check_egress=*/false);
+      ingress.path.erase(ingress.path.begin());  // the source pod, already on the path
+      append(v, ingress);
     } else {
       const net::Ipv4Address seen = src_pod     ? egress_endpoint(*src_pod, node_address).address
                                     : src_node  ? layout.nodes[*src_node].address
@@ -706,7 +714,7 @@ struct Connectivity::Impl {
             d.node_port = layout.node_ports[c][*to.service][static_cast<std::size_t>(sp - svc.ports.data())];
           }
           if (!t.port) {
-            d.blocked = Blocked{Reason::TARGET_PORT_NOT_FOUND, "Service " + svc.id, "port " + sp->name,
+            d.blocked = Blocked{Reason::TARGET_PORT_NOT_FOUND, "Service " + svc.id, "port " + (sp->name.empty() ? std::to_string(sp->port) : sp->name),
                                 "targetPort '" + sp->target_port.name + "' names no " +
                                     std::string(k8s::to_string(sp->protocol)) + " container port of " +
                                     pod_display(t.pod)};
@@ -784,17 +792,6 @@ struct Connectivity::Impl {
 
   // --- the matrix
 
-  // What the AWS layers allow from pod a to pod b (everything on one host).
-  [[nodiscard]] ConnectionSet aws_pods(std::uint32_t a, std::uint32_t b,
-                                       std::unordered_map<std::uint64_t, ConnectionSet>& memo) {
-    if (!aws_layers() || on_host(a, b)) return ConnectionSet::all();
-    const AwsEndpoint& src = egress_endpoint(a, layout.pods[b].address);
-    const std::uint64_t key = (std::uint64_t{location_id(src)} << 32) | location_id(pod_endpoint[b]);
-    auto it = memo.find(key);
-    if (it == memo.end()) it = memo.emplace(key, aws.allowed(src, pod_endpoint[b])).first;
-    return it->second;
-  }
-
   std::vector<LocationKey> location_keys;
   std::uint32_t location_id(const AwsEndpoint& e) {
     LocationKey k = aws.location_key(e);
@@ -805,69 +802,204 @@ struct Connectivity::Impl {
     return static_cast<std::uint32_t>(location_keys.size() - 1);
   }
 
-  // Policy ∩ AWS for one pod pair, from class-level answers.
-  [[nodiscard]] ConnectionSet pods_allowed(std::uint32_t a, std::uint32_t b,
-                                           std::unordered_map<std::uint64_t, ConnectionSet>& memo) {
-    const LaidOutPod& pa = layout.pods[a];
-    const LaidOutPod& pb = layout.pods[b];
-    ConnectionSet out = aws_pods(a, b, memo);
-    if (out.empty()) return out;
-    if (pa.cluster == pb.cluster) {
-      const PolicyEngine& e = engines[pa.cluster];
-      return out & e.allowed(e.class_of_pod(engine_pod[a]), e.class_of_pod(engine_pod[b]));
-    }
-    const PolicyEngine& ea = engines[pa.cluster];
-    const PolicyEngine& eb = engines[pb.cluster];
-    out &= ea.allowed(ea.class_of_pod(engine_pod[a]), ea.class_of_address(pb.address));
-    out &= eb.allowed(eb.class_of_address(egress_endpoint(a, pb.address).address), eb.class_of_pod(engine_pod[b]));
-    return out;
-  }
+  // A workload's running pods grouped by what the matrix can tell apart: the
+  // policy class, the ENI's location (subnet, groups, address class), the
+  // location its traffic leaves from towards the outside (its node's, after
+  // source NAT), and whether it bypasses the host (strict branch ENI). Nodes
+  // are kept with their pod counts, because two pods on one node never cross
+  // the VPC.
+  struct Shape {
+    std::uint32_t cls = 0;
+    std::uint32_t loc = 0;
+    std::uint32_t out_loc = 0;
+    bool strict = false;
+    std::uint32_t representative = 0;  // a layout pod of this shape
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> nodes;  // (node, pods), sorted by node
+  };
 
   struct Peer {
     std::string name;
     std::uint32_t cluster = 0;
+    bool host_network = false;
     std::vector<std::uint32_t> pods;
+    std::vector<Shape> shapes;
   };
 
-  [[nodiscard]] std::vector<ReachPair> matrix() {
+  std::vector<Peer> make_peers() {
     std::vector<Peer> peers;
     for (std::uint32_t c = 0; c < s.clusters.size(); ++c) {
+      const PolicyEngine& e = engines[c];
       for (std::uint32_t w = 0; w < workload_pods[c].size(); ++w) {
         if (workload_pods[c][w].empty()) continue;
-        peers.push_back({cluster_prefix(c) + s.clusters[c].objects.workloads[w].id, c, workload_pods[c][w]});
-      }
-    }
-    std::unordered_map<std::uint64_t, ConnectionSet> memo;
-    std::vector<ReachPair> out;
-    // Pod pairs are read through a cache on (policy class, location) pairs,
-    // so a workload pair costs its distinct shapes, not its pods squared.
-    std::map<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t, bool>, ConnectionSet> shape;
-    auto shape_of = [&](std::uint32_t p) {
-      const PolicyEngine& e = engines[layout.pods[p].cluster];
-      return std::pair(e.class_of_pod(engine_pod[p]) + (layout.pods[p].cluster << 24),
-                       location_id(pod_endpoint[p]));
-    };
-    for (const Peer& from : peers) {
-      for (const Peer& to : peers) {
-        if (&from == &to) continue;  // item 14: no self-pairs
-        std::optional<ConnectionSet> every;
-        ConnectionSet some;
-        for (const std::uint32_t a : from.pods) {
-          for (const std::uint32_t b : to.pods) {
-            const auto [ca, la] = shape_of(a);
-            const auto [cb, lb] = shape_of(b);
-            const bool host = on_host(a, b);
-            const auto key = std::tuple(ca, la, cb, lb, host);
-            auto it = shape.find(key);
-            if (it == shape.end()) it = shape.emplace(key, pods_allowed(a, b, memo)).first;
-            every = every ? (*every & it->second) : it->second;
-            some |= it->second;
+        const k8s::Workload& wl = s.clusters[c].objects.workloads[w];
+        Peer peer{cluster_prefix(c) + wl.id, c, wl.pod.host_network, workload_pods[c][w], {}};
+        std::map<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t, bool>, std::size_t> index;
+        for (const std::uint32_t p : peer.pods) {
+          const std::uint32_t loc = aws_layers() ? location_id(pod_endpoint[p]) : 0;
+          // Any address outside the VPC stands for "the outside" here.
+          const std::uint32_t out_loc =
+              aws_layers() ? location_id(egress_endpoint(p, net::Ipv4Address(0xffffffffU))) : 0;
+          const auto key = std::tuple(e.class_of_pod(engine_pod[p]), loc, out_loc, bool(pod_strict_branch[p]));
+          auto [it, fresh] = index.emplace(key, peer.shapes.size());
+          if (fresh) peer.shapes.push_back({std::get<0>(key), loc, out_loc, std::get<3>(key), p, {}});
+          auto& nodes = peer.shapes[it->second].nodes;
+          const std::uint32_t n = layout.pods[p].node;
+          auto at = std::lower_bound(nodes.begin(), nodes.end(), std::pair(n, 0U));
+          if (at != nodes.end() && at->first == n) {
+            ++at->second;
+          } else {
+            nodes.insert(at, {n, 1});
           }
         }
-        if (some.empty()) continue;
-        ReachPair pair{from.name, to.name, every.value_or(ConnectionSet()), {}};
-        pair.partial = some - pair.allowed;
-        out.push_back(std::move(pair));
+        peers.push_back(std::move(peer));
+      }
+    }
+    return peers;
+  }
+
+  std::unordered_map<std::uint64_t, ConnectionSet> aws_memo;
+  // What the AWS layers allow between two ENI locations.
+  const ConnectionSet& aws_between(std::uint32_t a_pod, std::uint32_t b_pod, std::uint32_t a_loc,
+                                   std::uint32_t b_loc) {
+    const std::uint64_t key = (std::uint64_t{a_loc} << 32) | b_loc;
+    auto it = aws_memo.find(key);
+    if (it == aws_memo.end()) it = aws_memo.emplace(key, aws.allowed(pod_endpoint[a_pod], pod_endpoint[b_pod])).first;
+    return it->second;
+  }
+
+  // Every and some of the connections between two workloads of one cluster,
+  // shape pair by shape pair. Pairs on one node skip the VPC; a host-network
+  // source on the destination's node is always allowed (item 13); a pod and
+  // itself is no pair (item 14).
+  void same_cluster(const Peer& from, const Peer& to, std::optional<ConnectionSet>& every, ConnectionSet& some) {
+    const PolicyEngine& e = engines[from.cluster];
+    for (const Shape& sa : from.shapes) {
+      for (const Shape& sb : to.shapes) {
+        bool host = false;
+        bool cross = false;
+        if (&from == &to && &sa == &sb) {
+          for (const auto& [n, count] : sa.nodes) host = host || count >= 2;
+          cross = sa.nodes.size() >= 2;
+        } else {
+          std::size_t i = 0;
+          std::size_t j = 0;
+          while (i < sa.nodes.size() && j < sb.nodes.size()) {
+            if (sa.nodes[i].first == sb.nodes[j].first) {
+              host = true;
+              break;
+            }
+            sa.nodes[i].first < sb.nodes[j].first ? ++i : ++j;
+          }
+          cross = !(sa.nodes.size() == 1 && sb.nodes.size() == 1 && sa.nodes[0].first == sb.nodes[0].first);
+        }
+        if (sa.strict || sb.strict) {  // a strict branch ENI sends even to its own node through the VPC
+          cross = cross || host;
+          host = false;
+        }
+        const ConnectionSet& policy = e.allowed(sa.cls, sb.cls);
+        auto take = [&](const ConnectionSet& c) {
+          every = every ? (*every & c) : c;
+          some |= c;
+        };
+        if (host) take(from.host_network ? ConnectionSet::all() : policy);
+        if (cross) {
+          take(aws_layers() ? policy & aws_between(sa.representative, sb.representative, sa.loc, sb.loc) : policy);
+        }
+      }
+    }
+  }
+
+  // Across clusters each pod pair is read on its own (addresses, source NAT
+  // and the other cluster's ipBlocks all matter), memoized on what decides it.
+  void across_clusters(const Peer& from, const Peer& to, std::optional<ConnectionSet>& every, ConnectionSet& some,
+                       std::map<std::vector<std::uint32_t>, ConnectionSet>& memo) {
+    const PolicyEngine& ea = engines[from.cluster];
+    const PolicyEngine& eb = engines[to.cluster];
+    for (const std::uint32_t a : from.pods) {
+      for (const std::uint32_t b : to.pods) {
+        const net::Ipv4Address seen = egress_endpoint(a, layout.pods[b].address).address;
+        const std::vector<std::uint32_t> key{from.cluster,
+                                             to.cluster,
+                                             ea.class_of_pod(engine_pod[a]),
+                                             ea.class_of_address(layout.pods[b].address),
+                                             eb.class_of_address(seen),
+                                             eb.class_of_pod(engine_pod[b]),
+                                             aws_layers() ? location_id(egress_endpoint(a, layout.pods[b].address)) : 0,
+                                             aws_layers() ? location_id(pod_endpoint[b]) : 0,
+                                             aws_layers() ? aws.address_class(seen) : 0,
+                                             aws_layers() ? aws.address_class(layout.pods[b].address) : 0};
+        auto it = memo.find(key);
+        if (it == memo.end()) {
+          ConnectionSet c = ea.allowed(key[2], key[3]) & eb.allowed(key[4], key[5]);
+          if (aws_layers() && !c.empty()) {
+            c &= aws.allowed(egress_endpoint(a, layout.pods[b].address), pod_endpoint[b]);
+          }
+          it = memo.emplace(key, std::move(c)).first;
+        }
+        every = every ? (*every & it->second) : it->second;
+        some |= it->second;
+      }
+    }
+  }
+
+  [[nodiscard]] std::vector<ReachPair> matrix() {
+    const std::vector<Peer> peers = make_peers();
+    std::vector<ReachPair> out;
+    auto emit_pair = [&](const Peer& from, const Peer& to, const std::optional<ConnectionSet>& every,
+                         const ConnectionSet& some) {
+      if (some.empty()) return;
+      ReachPair pair{from.name, to.name, every.value_or(ConnectionSet()), {}};
+      pair.partial = some - pair.allowed;
+      out.push_back(std::move(pair));
+    };
+    // Within a cluster, only workload pairs whose classes the policy engine
+    // lets something through (or a host-network source, item 13) can have a
+    // line, so the engine's non-empty cells pick the candidates: the cost
+    // follows the answer, not the number of workloads squared.
+    std::vector<std::uint32_t> first_peer(s.clusters.size() + 1, 0);
+    for (std::uint32_t c = 0, i = 0; c < s.clusters.size(); ++c) {
+      first_peer[c] = i;
+      while (i < peers.size() && peers[i].cluster == c) ++i;
+      first_peer[c + 1] = i;
+    }
+    for (std::uint32_t c = 0; c < s.clusters.size(); ++c) {
+      std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> by_class;  // class -> peers
+      std::vector<std::uint32_t> host_network;
+      for (std::uint32_t i = first_peer[c]; i < first_peer[c + 1]; ++i) {
+        for (const Shape& sh : peers[i].shapes) {
+          auto& list = by_class[sh.cls];
+          if (list.empty() || list.back() != i) list.push_back(i);
+        }
+        if (peers[i].host_network) host_network.push_back(i);
+      }
+      std::set<std::pair<std::uint32_t, std::uint32_t>> candidates;
+      engines[c].for_each_allowed([&](std::uint32_t a, std::uint32_t b, ConnectionPool::Id) {
+        const auto fa = by_class.find(a);
+        const auto fb = by_class.find(b);
+        if (fa == by_class.end() || fb == by_class.end()) return;
+        for (const std::uint32_t x : fa->second) {
+          for (const std::uint32_t y : fb->second) candidates.emplace(x, y);
+        }
+      });
+      for (const std::uint32_t h : host_network) {
+        for (std::uint32_t i = first_peer[c]; i < first_peer[c + 1]; ++i) candidates.emplace(h, i);
+      }
+      for (const auto& [x, y] : candidates) {
+        if (x == y) continue;  // DESIGN.md: no self-pairs (replicas of one workload: see `explain`)
+        std::optional<ConnectionSet> every;
+        ConnectionSet some;
+        same_cluster(peers[x], peers[y], every, some);
+        emit_pair(peers[x], peers[y], every, some);
+      }
+    }
+    std::map<std::vector<std::uint32_t>, ConnectionSet> memo;
+    for (const Peer& from : peers) {
+      for (const Peer& to : peers) {
+        if (from.cluster == to.cluster) continue;
+        std::optional<ConnectionSet> every;
+        ConnectionSet some;
+        across_clusters(from, to, every, some, memo);
+        emit_pair(from, to, every, some);
       }
     }
     add_external_pairs(peers, out);
@@ -928,7 +1060,8 @@ struct Connectivity::Impl {
           const net::Ipv4Address a(first);
           std::optional<ConnectionSet> every;
           ConnectionSet some;
-          for (const std::uint32_t p : peer.pods) {
+          for (const Shape& sh : peer.shapes) {
+            const std::uint32_t p = sh.representative;
             const ConnectionSet c = outward ? pod_external(p, a, memo) : external_pod(a, p, memo);
             every = every ? (*every & c) : c;
             some |= c;

@@ -86,8 +86,8 @@ PolicyEngine::Decision PolicyEngine::evaluate_one(Direction d, std::uint32_t sub
   return out;
 }
 
-Verdict PolicyEngine::decide(Endpoint source, Endpoint destination, k8s::Protocol protocol,
-                             std::uint16_t port) const {
+Verdict PolicyEngine::decide(Endpoint source, Endpoint destination, k8s::Protocol protocol, std::uint16_t port,
+                             bool check_egress) const {
   // An address that is a pod's is that pod.
   for (Endpoint* e : {&source, &destination}) {
     if (e->kind != Endpoint::Kind::Address) continue;
@@ -175,7 +175,9 @@ Verdict PolicyEngine::decide(Endpoint source, Endpoint destination, k8s::Protoco
   };
 
   // Egress at the source.
-  if (source.kind == Endpoint::Kind::Address) {
+  if (!check_egress) {
+    // Judged before the destination was translated.
+  } else if (source.kind == Endpoint::Kind::Address) {
     v.path.push_back(Hop{"network-policy", src_name, "egress: an address outside the cluster's pods; no policy applies"});
   } else if (classes_[src].host_network) {
     v.path.push_back(Hop{"network-policy", src_name, "egress: hostNetwork pod, not policed by the EKS VPC CNI agent"});

@@ -90,8 +90,12 @@ class PolicyEngine {
   PolicyEngine(const k8s::ManifestSet& set, ClusterPods pods, PolicyProgram program, PolicySettings settings);
 
   // One connection: egress at the source, then ingress at the destination.
+  // Without check_egress, only the destination's ingress: for a connection
+  // whose source side was judged before a NAT changed its destination (a
+  // NodePort forwarded by kube-proxy).
   [[nodiscard]] Verdict decide(Endpoint source, Endpoint destination, k8s::Protocol protocol,
-                               std::uint16_t port) const;
+                               std::uint16_t port,
+                               bool check_egress = true) const;
 
   // --- classes
   [[nodiscard]] std::size_t class_count() const { return classes_.size(); }

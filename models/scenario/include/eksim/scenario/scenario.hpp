@@ -80,6 +80,9 @@ struct Scenario {
   std::vector<Expectation> expectations;
   std::vector<ReachExpectation> reach_expectations;
   PolicySettings policy;
+  // Scheduling ignores nodeSelectors: a made-up placement (a folder of
+  // manifests) has no nodes with the labels they ask for.
+  bool ignore_node_selectors = false;
 };
 
 // "cluster/namespace/name" of a workload.
