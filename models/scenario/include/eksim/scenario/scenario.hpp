@@ -11,6 +11,7 @@
 
 #include "eksim/aws/network_model.hpp"
 #include "eksim/scenario/cluster.hpp"
+#include "eksim/scenario/dns_scenario.hpp"
 #include "eksim/scenario/endpoint_ref.hpp"
 #include "eksim/sim/time.hpp"
 
@@ -80,10 +81,15 @@ struct Scenario {
   std::vector<Expectation> expectations;
   std::vector<ReachExpectation> reach_expectations;
   PolicySettings policy;
+  DnsScenario dns;  // top-level dns, privateHostedZones, cloudMap, dnsTraffic
 };
 
 // "cluster/namespace/name" of a workload.
 std::string workload_name(const Scenario& s, const WorkloadRef& w);
+
+// Reads the top-level DNS keys (dns, privateHostedZones, cloudMap,
+// dnsTraffic) into s.dns; needs s.network and s.clusters loaded.
+void load_dns(const YamlReader& r, const YAML::Node& root, Scenario& s);
 
 // Whether the files a scenario names (its clusters' manifests) are read.
 enum class ReferencedFiles { read, ignore };
