@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "args.hpp"
+#include "dns_command.hpp"
 #include "eksim/capacity/scenario_capacity.hpp"
 #include "eksim/report/capacity_report.hpp"
 #include "eksim/topology/topology.hpp"
@@ -138,6 +139,7 @@ const std::vector<Command>& commands() {
        "eksim validate SCENARIO [--format text|json|dot] [--output FILE]",
        {{"format", true, "output format: text (default), json, or dot (Graphviz topology)"}, kOutput, kHelp},
        cmd_validate},
+      {"dns", eksim::cli::kDnsSummary, eksim::cli::kDnsUsage, eksim::cli::dns_options(), eksim::cli::run_dns},
   };
   return kCommands;
 }
