@@ -18,7 +18,8 @@ jsonschema.Draft202012Validator.check_schema(schema)
 validator = jsonschema.Draft202012Validator(schema)
 
 failures = 0
-files = sorted(ROOT.glob("scenarios/*.yaml")) + sorted(ROOT.glob("tests/scenarios/*.yaml"))
+files = sorted(ROOT.glob("scenarios/*.yaml")) + sorted(ROOT.glob("tests/scenarios/*.yaml")) + sorted(
+    ROOT.glob("tests/scenarios/dns/*.yaml"))
 for path in files:
     errors = list(validator.iter_errors(yaml.safe_load(path.read_text())))
     if errors:
@@ -32,6 +33,14 @@ bad = {
     "node group without instance type": {
         "scenario": {"name": "x"},
         "clusters": [{"name": "c", "vpc": "v", "nodeGroups": [{"name": "g", "count": 1, "subnets": ["a"]}]}],
+    },
+    "Cloud Map service with neither workload nor loadBalancer": {
+        "scenario": {"name": "x"},
+        "cloudMap": [{"namespace": "mesh.internal", "vpcs": ["v"], "services": [{"name": "cart"}]}],
+    },
+    "private hosted zone record of type AAAA": {
+        "scenario": {"name": "x"},
+        "privateHostedZones": [{"name": "corp.internal", "vpcs": ["v"], "records": [{"name": "a", "type": "AAAA", "values": ["::1"]}]}],
     },
     "workload not cluster/namespace/name": {
         "scenario": {"name": "x"},
