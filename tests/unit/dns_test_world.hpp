@@ -20,7 +20,8 @@ inline Ipv4Address ip(int a, int b, int c, int d) {
 }
 
 // `coredns_nodes`: the node of each CoreDNS replica.
-inline eksim::dns::DnsWorld world(const std::string& region = "us-west-2", std::vector<std::uint32_t> coredns_nodes = {1}) {
+inline eksim::dns::DnsWorld world(const std::string& region = "us-west-2",
+                                  std::vector<std::uint32_t> coredns_nodes = {1}) {
   using namespace eksim::dns;
   DnsWorld w;
   w.vpcs.push_back({"east", region, *eksim::net::Cidr::make(ip(10, 0, 0, 0), 16)});

@@ -9,8 +9,8 @@
 using eksim::dns::Answer;
 using eksim::dns::DnsCache;
 using eksim::dns::LookupFamily;
-using eksim::dns::RecordType;
 using eksim::dns::Rcode;
+using eksim::dns::RecordType;
 using eksim::sim::Time;
 
 namespace {
@@ -96,8 +96,7 @@ TEST_CASE("a Service name is cached 5 s by CoreDNS: hits inside, a miss after", 
   // Lookups at 0, 2 s, 4.9 s (inside the kubernetes plugin's 5 s TTL), 6 s
   // (expired: miss, cached again until 11 s) and 8 s (hit). The name is
   // absolute, so each lookup is one query.
-  const auto s = series(w, "svc.app.svc.cluster.local.",
-                        {Time{}, Time::s(2), Time::ms(4'900), Time::s(6), Time::s(8)});
+  const auto s = series(w, "svc.app.svc.cluster.local.", {Time{}, Time::s(2), Time::ms(4'900), Time::s(6), Time::s(8)});
   REQUIRE(s.coredns.size() == 1);
   CHECK(s.coredns[0].queries == 5);
   CHECK(s.coredns[0].cache.misses == 2);

@@ -3,7 +3,6 @@
 // against drop counts worked out by hand from the offered rate; NodeLocal
 // DNSCache and a second replica on another node remove the drops.
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <functional>
 #include <sstream>

@@ -51,7 +51,8 @@ TEST_CASE("ClusterFirst resolv.conf on EKS: kube-dns, four search domains, ndots
 
   // hostNetwork with ClusterFirst falls back to the node's resolv.conf.
   const auto host = eksim::dns::pod_resolv_conf(eksim::k8s::DnsPolicy::ClusterFirst, true, std::nullopt, "app", node);
-  CHECK(host.text() == "nameserver 10.0.0.2\nsearch us-west-2.compute.internal\noptions ndots:1 timeout:5 attempts:2\n");
+  CHECK(host.text() ==
+        "nameserver 10.0.0.2\nsearch us-west-2.compute.internal\noptions ndots:1 timeout:5 attempts:2\n");
   const auto with_net =
       eksim::dns::pod_resolv_conf(eksim::k8s::DnsPolicy::ClusterFirstWithHostNet, true, std::nullopt, "app", node);
   CHECK(with_net.nameservers == std::vector{dns_test::ip(172, 20, 0, 10)});
@@ -93,14 +94,19 @@ TEST_CASE("the ndots:5 table of aws-eks-facts.md 2.5, query by query", "[dns]") 
   // Columns: names tried, queries with A only, with A+AAAA, names forwarded.
   check_row(w, {"svc", {"svc.app.svc.cluster.local"}, 1, 2, 0});
   check_row(w, {"svc.ns", {"svc.ns.app.svc.cluster.local", "svc.ns.svc.cluster.local"}, 2, 4, 0});
-  check_row(w, {"svc.ns.svc.cluster.local",
-                {"svc.ns.svc.cluster.local.app.svc.cluster.local", "svc.ns.svc.cluster.local.svc.cluster.local",
-                 "svc.ns.svc.cluster.local.cluster.local", "svc.ns.svc.cluster.local." + ci, "svc.ns.svc.cluster.local"},
-                5, 10, 1});
+  check_row(w,
+            {"svc.ns.svc.cluster.local",
+             {"svc.ns.svc.cluster.local.app.svc.cluster.local", "svc.ns.svc.cluster.local.svc.cluster.local",
+              "svc.ns.svc.cluster.local.cluster.local", "svc.ns.svc.cluster.local." + ci, "svc.ns.svc.cluster.local"},
+             5,
+             10,
+             1});
   check_row(w, {"api.example.com",
                 {"api.example.com.app.svc.cluster.local", "api.example.com.svc.cluster.local",
                  "api.example.com.cluster.local", "api.example.com." + ci, "api.example.com"},
-                5, 10, 2});
+                5,
+                10,
+                2});
   check_row(w, {"api.example.com.", {"api.example.com"}, 1, 2, 1});
 }
 

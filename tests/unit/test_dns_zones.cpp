@@ -73,8 +73,8 @@ TEST_CASE("a Cloud Map namespace associated with both VPCs gives the west the ea
   std::string error;
   const auto west = world.find_pod("west/app/client-0", &error);
   REQUIRE(west);
-  const auto r = eksim::dns::trace_lookup(world, eksim::dns::dns_tuning(s), *west, "cart.mesh.internal.",
-                                          LookupFamily::A, 1);
+  const auto r =
+      eksim::dns::trace_lookup(world, eksim::dns::dns_tuning(s), *west, "cart.mesh.internal.", LookupFamily::A, 1);
   REQUIRE(r.result.status == LookupStatus::Resolved);
   // The cart Deployment has 2 replicas; their addresses are the instances.
   std::vector<eksim::net::Ipv4Address> cart;
@@ -87,7 +87,10 @@ TEST_CASE("a Cloud Map namespace associated with both VPCs gives the west the ea
 
 TEST_CASE("the resolver: the most specific associated zone wins, EC2 host names, public names", "[dns]") {
   auto w = dns_test::world("us-east-1");
-  w.zones.push_back({"corp.internal", "private hosted zone corp.internal", {0}, {{"a.corp.internal", eksim::dns::RecordType::A, {dns_test::ip(10, 0, 0, 1)}, "", 300}}});
+  w.zones.push_back({"corp.internal",
+                     "private hosted zone corp.internal",
+                     {0},
+                     {{"a.corp.internal", eksim::dns::RecordType::A, {dns_test::ip(10, 0, 0, 1)}, "", 300}}});
   w.zones.push_back({"dev.corp.internal", "private hosted zone dev.corp.internal", {0}, {}});
   using eksim::dns::RecordType;
   using eksim::dns::vpc_resolver_answer;
@@ -122,8 +125,11 @@ TEST_CASE("DNS scenario keys: located errors with the closest name", "[dns]") {
              Catch::Contains("is not a DNS name"));
   CHECK_THAT(load_error(head + "cloudMap:\n  - {namespace: mesh.internal, vpcs: [east], services: [{name: cart}]}\n"),
              Catch::Contains("give either workload (its pods register) or loadBalancer"));
-  CHECK_THAT(load_error(head + "cloudMap:\n  - {namespace: mesh.internal, vpcs: [east], services: [{name: cart, workload: a/b/c}]}\n"),
-             Catch::StartsWith("bad.yaml:9:") && Catch::Contains("unknown workload 'a/b/c'"));
+  CHECK_THAT(
+      load_error(
+          head +
+          "cloudMap:\n  - {namespace: mesh.internal, vpcs: [east], services: [{name: cart, workload: a/b/c}]}\n"),
+      Catch::StartsWith("bad.yaml:9:") && Catch::Contains("unknown workload 'a/b/c'"));
   CHECK_THAT(load_error(head + "dns: {parallelAAAA: true}\n"),
              Catch::StartsWith("bad.yaml:8:") && Catch::Contains("did you mean 'parallelAaaa'"));
   CHECK_THAT(load_error(head + "dnsTraffic:\n  - {from: x/y/z, name: a.b, rate: 10/s}\n"),

@@ -32,10 +32,18 @@ sim::Task<> one_lookup(DnsSystem& sys, FlowState& f, std::uint32_t pod, std::str
   out.latency.record(took);
   if (took >= sim::Time::s(1)) ++out.slower_than_1s;
   switch (r.status) {
-    case LookupStatus::Resolved: ++out.resolved; break;
-    case LookupStatus::NxDomain: ++out.nxdomain; break;
-    case LookupStatus::NoData: ++out.nodata; break;
-    case LookupStatus::Timeout: ++out.timeouts; break;
+    case LookupStatus::Resolved:
+      ++out.resolved;
+      break;
+    case LookupStatus::NxDomain:
+      ++out.nxdomain;
+      break;
+    case LookupStatus::NoData:
+      ++out.nodata;
+      break;
+    case LookupStatus::Timeout:
+      ++out.timeouts;
+      break;
   }
 }
 
@@ -91,8 +99,8 @@ DnsLoadResult run_dns_load(const scenario::Scenario& s, const DnsWorld& world, c
     r.rate_per_second = spec.rate_per_second;
     r.where = spec.where;
     const std::string id = "dns/traffic/" + std::to_string(i);
-    auto f = std::make_unique<FlowState>(FlowState{r, spec, {}, sim::RandomStream(out.seed, 0, id, "arrivals"),
-                                                   sim::RandomStream(out.seed, 0, id, "pod"), 0});
+    auto f = std::make_unique<FlowState>(FlowState{
+        r, spec, {}, sim::RandomStream(out.seed, 0, id, "arrivals"), sim::RandomStream(out.seed, 0, id, "pod"), 0});
     const std::string workload = wl.namespace_name + "/" + wl.name;
     for (std::uint32_t p = 0; p < world.pods.size(); ++p) {
       if (world.pods[p].cluster == spec.cluster && world.pods[p].workload == workload) f->pods.push_back(p);

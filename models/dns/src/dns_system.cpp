@@ -14,10 +14,14 @@ constexpr std::size_t kNoRecord = static_cast<std::size_t>(-1);
 
 std::string_view to_string(LookupStatus status) {
   switch (status) {
-    case LookupStatus::Resolved: return "resolved";
-    case LookupStatus::NxDomain: return "NXDOMAIN";
-    case LookupStatus::NoData: return "NODATA";
-    case LookupStatus::Timeout: return "timeout";
+    case LookupStatus::Resolved:
+      return "resolved";
+    case LookupStatus::NxDomain:
+      return "NXDOMAIN";
+    case LookupStatus::NoData:
+      return "NODATA";
+    case LookupStatus::Timeout:
+      return "timeout";
   }
   return "?";
 }
@@ -271,14 +275,16 @@ sim::Task<> DnsSystem::serve(std::uint32_t slot, std::uint32_t generation, int i
   const auto link_local_resolver = net::Ipv4Address::from_octets(169, 254, 169, 253);
   if (server == cluster.dns_service_ip) {
     if (node_caches_[p.node] != nullptr) {
-      if (auto* r = record(rec)) r->server = server.to_string() + " (kube-dns) -> node-local-dns on " + world_.nodes[p.node].name;
+      if (auto* r = record(rec))
+        r->server = server.to_string() + " (kube-dns) -> node-local-dns on " + world_.nodes[p.node].name;
       answer = co_await via_node_local(pod, name, type, rec);
     } else {
       if (auto* r = record(rec)) r->server = server.to_string() + " (kube-dns)";
       answer = co_await via_coredns(p.cluster, p.node, name, type, rec);
     }
   } else if (server == vpc.resolver() || server == link_local_resolver) {
-    if (auto* r = record(rec)) r->server = server.to_string() + " (VPC resolver, from " + bucket_names_[pod_bucket_[pod]] + ")";
+    if (auto* r = record(rec))
+      r->server = server.to_string() + " (VPC resolver, from " + bucket_names_[pod_bucket_[pod]] + ")";
     answer = co_await via_resolver(pod_bucket_[pod], cluster.vpc, name, type, rec);
   } else {
     if (auto* r = record(rec)) {
@@ -310,8 +316,8 @@ sim::Task<> DnsSystem::serve(std::uint32_t slot, std::uint32_t generation, int i
   if (answer) deliver(slot, generation, index, std::move(answer));
 }
 
-sim::Task<std::optional<Answer>> DnsSystem::via_node_local(std::uint32_t pod, const std::string& name,
-                                                           RecordType type, std::size_t rec) {
+sim::Task<std::optional<Answer>> DnsSystem::via_node_local(std::uint32_t pod, const std::string& name, RecordType type,
+                                                           std::size_t rec) {
   const WorldPod& p = world_.pods[pod];
   const WorldCluster& cluster = world_.clusters[p.cluster];
   NodeCache& cache = *node_caches_[p.node];

@@ -8,9 +8,12 @@ namespace eksim::dns {
 
 std::string_view to_string(RecordType type) {
   switch (type) {
-    case RecordType::A: return "A";
-    case RecordType::AAAA: return "AAAA";
-    case RecordType::CNAME: return "CNAME";
+    case RecordType::A:
+      return "A";
+    case RecordType::AAAA:
+      return "AAAA";
+    case RecordType::CNAME:
+      return "CNAME";
   }
   return "?";
 }
@@ -37,7 +40,8 @@ std::optional<std::uint32_t> DnsWorld::find_pod(std::string_view ref, std::strin
                " clusters, so name one: cluster/namespace/pod";
     } else {
       *error = "no running pod '" + std::string(ref) + "'" + util::did_you_mean(ref, names) +
-               " (pods are named namespace/workload-i, e.g. " + (names.empty() ? "web/frontend-0" : names.front()) + ")";
+               " (pods are named namespace/workload-i, e.g. " + (names.empty() ? "web/frontend-0" : names.front()) +
+               ")";
     }
   }
   return std::nullopt;

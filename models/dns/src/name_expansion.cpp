@@ -6,7 +6,8 @@ namespace eksim::dns {
 
 std::string canonical_name(std::string_view name) {
   std::string out(name);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (!out.empty() && out.back() == '.') out.pop_back();
   return out;
 }

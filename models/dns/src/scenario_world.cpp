@@ -15,7 +15,8 @@ class AddressBook {
     std::uint32_t& used = used_[subnet.network().value()];
     const std::uint64_t offset = 4 + used++;
     // A subnet too small for the stand-in wraps; real addresses come from the layout.
-    return net::Ipv4Address(subnet.network().value() + static_cast<std::uint32_t>(offset % std::max<std::uint64_t>(subnet.size(), 8)));
+    return net::Ipv4Address(subnet.network().value() +
+                            static_cast<std::uint32_t>(offset % std::max<std::uint64_t>(subnet.size(), 8)));
   }
 
  private:
@@ -118,7 +119,8 @@ DnsWorld dns_world(const scenario::Scenario& s) {
     }
     const auto index = static_cast<std::uint32_t>(w.pods.size());
     pods_of[{spec.cluster, static_cast<std::uint32_t>(spec.source)}].push_back(index);
-    if (wl.namespace_name == "kube-system" && wl.name == "coredns") w.clusters[spec.cluster].coredns_pods.push_back(index);
+    if (wl.namespace_name == "kube-system" && wl.name == "coredns")
+      w.clusters[spec.cluster].coredns_pods.push_back(index);
     w.pods.push_back(std::move(p));
   }
 
@@ -164,7 +166,8 @@ DnsWorld dns_world(const scenario::Scenario& s) {
   for (const auto& z : s.dns.private_zones) {
     PrivateZone zone{z.name, "private hosted zone " + z.name, z.vpcs, {}};
     for (const auto& r : z.records) {
-      zone.records.push_back({r.name, r.cname ? RecordType::CNAME : RecordType::A, r.addresses, r.target, r.ttl_seconds});
+      zone.records.push_back(
+          {r.name, r.cname ? RecordType::CNAME : RecordType::A, r.addresses, r.target, r.ttl_seconds});
     }
     w.zones.push_back(std::move(zone));
   }

@@ -11,9 +11,12 @@ using sim::Time;
 
 std::string family_name(dns::LookupFamily f) {
   switch (f) {
-    case dns::LookupFamily::A: return "A";
-    case dns::LookupFamily::AAAA: return "AAAA";
-    case dns::LookupFamily::Both: return "A+AAAA";
+    case dns::LookupFamily::A:
+      return "A";
+    case dns::LookupFamily::AAAA:
+      return "AAAA";
+    case dns::LookupFamily::Both:
+      return "A+AAAA";
   }
   return "?";
 }
@@ -38,9 +41,12 @@ std::string result_line(const dns::TracedLookup& t) {
       for (const auto& c : r.cnames) chain += " -> CNAME " + c;
       return r.answered_name + chain + " A " + addresses(r.addresses);
     }
-    case dns::LookupStatus::NxDomain: return "NXDOMAIN: no name on the search list exists";
-    case dns::LookupStatus::NoData: return "NODATA: the name exists but has no record of the type asked";
-    case dns::LookupStatus::Timeout: return "timeout: no answer within the resolver's timeout and attempts";
+    case dns::LookupStatus::NxDomain:
+      return "NXDOMAIN: no name on the search list exists";
+    case dns::LookupStatus::NoData:
+      return "NODATA: the name exists but has no record of the type asked";
+    case dns::LookupStatus::Timeout:
+      return "timeout: no answer within the resolver's timeout and attempts";
   }
   return "";
 }
@@ -138,15 +144,20 @@ std::string dns_lookup_json(const dns::TracedLookup& t, const std::string& scena
 std::string dns_load_text(const dns::DnsLoadResult& r) {
   std::string out = "scenario " + r.scenario + "  seed " + std::to_string(r.seed) + "  arrivals " +
                     format_duration_human(r.duration) + "  events " + std::to_string(r.events) + "\n\n";
-  Table flows({"flow", "from", "name", "pods", "lookups", "resolved", "NXDOMAIN", "NODATA", "timeout", "queries",
-               ">1s", "p50", "p90", "p99", "max"});
+  Table flows({"flow", "from", "name", "pods", "lookups", "resolved", "NXDOMAIN", "NODATA", "timeout", "queries", ">1s",
+               "p50", "p90", "p99", "max"});
   for (std::size_t i = 0; i < r.flows.size(); ++i) {
     const auto& f = r.flows[i];
-    std::vector<std::string> row{std::to_string(i),          f.from,
-                                 f.name,                     std::to_string(f.source_pods),
-                                 std::to_string(f.lookups),  std::to_string(f.resolved),
-                                 std::to_string(f.nxdomain), std::to_string(f.nodata),
-                                 std::to_string(f.timeouts), std::to_string(f.queries),
+    std::vector<std::string> row{std::to_string(i),
+                                 f.from,
+                                 f.name,
+                                 std::to_string(f.source_pods),
+                                 std::to_string(f.lookups),
+                                 std::to_string(f.resolved),
+                                 std::to_string(f.nxdomain),
+                                 std::to_string(f.nodata),
+                                 std::to_string(f.timeouts),
+                                 std::to_string(f.queries),
                                  std::to_string(f.slower_than_1s)};
     for (double q : kQuantiles) row.push_back(format_duration_human(Time::ns(f.latency.quantile(q))));
     flows.add(std::move(row));

@@ -39,7 +39,8 @@ std::string dns_name(const YamlReader& r, const YAML::Node& node, std::string_vi
 }
 
 bool in_zone(std::string_view name, std::string_view zone) {
-  return name == zone || (name.size() > zone.size() && name.ends_with(zone) && name[name.size() - zone.size() - 1] == '.');
+  return name == zone ||
+         (name.size() > zone.size() && name.ends_with(zone) && name[name.size() - zone.size() - 1] == '.');
 }
 
 std::vector<std::uint32_t> vpc_list(const YamlReader& r, const YAML::Node& node, const Scenario& s,
@@ -54,7 +55,8 @@ std::vector<std::uint32_t> vpc_list(const YamlReader& r, const YAML::Node& node,
       for (const auto& vpc : s.network.vpcs) names.push_back(vpc.name);
       r.fail(v, std::string(what) + ": unknown VPC '" + name + "'" + util::did_you_mean(name, names));
     }
-    if (std::find(out.begin(), out.end(), *i) != out.end()) r.fail(v, std::string(what) + ": VPC '" + name + "' listed twice");
+    if (std::find(out.begin(), out.end(), *i) != out.end())
+      r.fail(v, std::string(what) + ": VPC '" + name + "' listed twice");
     out.push_back(*i);
   }
   if (out.empty()) r.fail(node, std::string(what) + ": associate at least one VPC");
@@ -85,8 +87,9 @@ ObjectRef workload_ref(const YamlReader& r, const YAML::Node& node, const Scenar
       names.push_back(name);
     }
   }
-  r.fail(node, std::string(what) + ": unknown workload '" + text + "'" + util::did_you_mean(text, names) +
-                   (std::count(text.begin(), text.end(), '/') != 2 ? " (workloads are named cluster/namespace/name)" : ""));
+  r.fail(node,
+         std::string(what) + ": unknown workload '" + text + "'" + util::did_you_mean(text, names) +
+             (std::count(text.begin(), text.end(), '/') != 2 ? " (workloads are named cluster/namespace/name)" : ""));
 }
 
 ObjectRef load_balancer_ref(const YamlReader& r, const YAML::Node& node, const Scenario& s, std::string_view what) {
@@ -101,7 +104,8 @@ ObjectRef load_balancer_ref(const YamlReader& r, const YAML::Node& node, const S
         continue;
       }
       if (!services[i].load_balancer) {
-        r.fail(node, std::string(what) + ": Service '" + text + "' is not of type LoadBalancer, so it has no load balancer");
+        r.fail(node,
+               std::string(what) + ": Service '" + text + "' is not of type LoadBalancer, so it has no load balancer");
       }
       return {c, i};
     }
@@ -209,7 +213,8 @@ void load_dns(const YamlReader& r, const YAML::Node& root, Scenario& s) {
         out.name = dns_name(r, name, "Cloud Map service name");
         if (out.name.find('.') != std::string::npos) r.fail(name, "Cloud Map service name: one label, no dots");
         for (const auto& other : ns.services) {
-          if (other.name == out.name) r.fail(name, "Cloud Map service '" + out.name + "' already defined at " + other.where);
+          if (other.name == out.name)
+            r.fail(name, "Cloud Map service '" + out.name + "' already defined at " + other.where);
         }
         if (sv["workload"].IsDefined() == sv["loadBalancer"].IsDefined()) {
           r.fail(sv, "Cloud Map service '" + out.name + "': give either workload (its pods register) or loadBalancer");
@@ -250,7 +255,8 @@ void load_dns(const YamlReader& r, const YAML::Node& root, Scenario& s) {
         r.fail(t["rate"], "DNS traffic rate: must be above 0/s and at most 10000000/s");
       }
       if (t["names"]) {
-        if (out.name.find("{i}") == std::string::npos) r.fail(t["names"], "DNS traffic names: the name has no {i} to vary");
+        if (out.name.find("{i}") == std::string::npos)
+          r.fail(t["names"], "DNS traffic names: the name has no {i} to vary");
         out.names = static_cast<std::uint64_t>(r.integer(t["names"], "DNS traffic names", 1, INT64_MAX));
       }
       d.traffic.push_back(std::move(out));

@@ -51,7 +51,7 @@ class DnsCache {
   struct Entry {
     Answer answer;
     sim::Time expires;
-    std::size_t slot = 0;                     // success: index in success_keys_
+    std::size_t slot = 0;                    // success: index in success_keys_
     std::list<std::string>::iterator lru{};  // denial: position in the LRU list
   };
   using Store = std::unordered_map<std::string, Entry>;

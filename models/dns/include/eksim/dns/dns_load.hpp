@@ -37,8 +37,8 @@ struct DnsFlowResult {
   std::uint64_t nxdomain = 0;
   std::uint64_t nodata = 0;
   std::uint64_t timeouts = 0;
-  std::uint64_t queries = 0;           // query packets the clients sent
-  std::uint64_t slower_than_1s = 0;    // lookups that waited out at least one timeout
+  std::uint64_t queries = 0;         // query packets the clients sent
+  std::uint64_t slower_than_1s = 0;  // lookups that waited out at least one timeout
   sim::Histogram latency;
   std::string where;
 };
@@ -55,8 +55,8 @@ struct DnsLoadResult {
 };
 
 struct DnsLoadOptions {
-  std::optional<std::uint64_t> seed;     // default: the scenario's
-  std::optional<sim::Time> duration;     // of arrivals; default: the scenario's
+  std::optional<std::uint64_t> seed;  // default: the scenario's
+  std::optional<sim::Time> duration;  // of arrivals; default: the scenario's
 };
 
 // Lookups arrive for `duration`; the run goes on until every one has ended.

@@ -63,9 +63,9 @@ struct QueryRecord {
   std::string name;
   RecordType type = RecordType::A;
   int attempt = 1;
-  std::string server;    // "10.100.0.10 (kube-dns) -> kube-system/coredns-1"
-  std::string path;      // caches passed and their outcome: "coredns cache miss, kubernetes plugin"
-  std::string outcome;   // "10.100.0.42", "NXDOMAIN", "NODATA", "dropped at ... (1,024 packets/s)", "no answer"
+  std::string server;   // "10.100.0.10 (kube-dns) -> kube-system/coredns-1"
+  std::string path;     // caches passed and their outcome: "coredns cache miss, kubernetes plugin"
+  std::string outcome;  // "10.100.0.42", "NXDOMAIN", "NODATA", "dropped at ... (1,024 packets/s)", "no answer"
   std::string note;
   sim::Time sent{};
   std::optional<sim::Time> answered;  // when the reply reached the client; none if lost
@@ -128,12 +128,12 @@ class DnsSystem {
 
   sim::Task<Candidate> ask(std::uint32_t pod, const ResolvConf& conf, const std::string& name,
                            const std::vector<RecordType>& types);
-  sim::Task<> serve(std::uint32_t slot, std::uint32_t generation, int index, std::uint32_t pod,
-                    net::Ipv4Address server, std::string name, RecordType type, int attempt);
+  sim::Task<> serve(std::uint32_t slot, std::uint32_t generation, int index, std::uint32_t pod, net::Ipv4Address server,
+                    std::string name, RecordType type, int attempt);
   sim::Task<std::optional<Answer>> via_node_local(std::uint32_t pod, const std::string& name, RecordType type,
                                                   std::size_t rec);
-  sim::Task<std::optional<Answer>> via_coredns(std::uint32_t cluster, std::uint32_t from_node,
-                                               const std::string& name, RecordType type, std::size_t rec);
+  sim::Task<std::optional<Answer>> via_coredns(std::uint32_t cluster, std::uint32_t from_node, const std::string& name,
+                                               RecordType type, std::size_t rec);
   sim::Task<std::optional<Answer>> coredns_resolve(std::uint32_t replica, std::string name, RecordType type,
                                                    std::size_t rec, int depth);
   sim::Task<std::optional<Answer>> via_resolver(std::uint32_t bucket, std::uint32_t vpc, const std::string& name,
@@ -143,14 +143,16 @@ class DnsSystem {
   void close_slot(std::uint32_t slot);
   void deliver(std::uint32_t slot, std::uint32_t generation, int index, std::optional<Answer> answer);
   [[nodiscard]] sim::Time one_way(std::uint32_t from_node, std::uint32_t to_node) const;
-  QueryRecord* record(std::size_t index) { return trace_ != nullptr && index < trace_->size() ? &(*trace_)[index] : nullptr; }
+  QueryRecord* record(std::size_t index) {
+    return trace_ != nullptr && index < trace_->size() ? &(*trace_)[index] : nullptr;
+  }
 
   sim::Simulator& sim_;
   const DnsWorld& world_;
   DnsTuning tuning_;
   sim::Time coredns_service_;
-  std::vector<ClusterZone> zones_;                        // per cluster
-  std::vector<std::vector<std::uint32_t>> replicas_of_;   // per cluster: into replicas_
+  std::vector<ClusterZone> zones_;                       // per cluster
+  std::vector<std::vector<std::uint32_t>> replicas_of_;  // per cluster: into replicas_
   std::deque<Replica> replicas_;
   std::vector<std::unique_ptr<NodeCache>> node_caches_;  // per node; null without NodeLocal DNSCache
   std::vector<TokenBucket> buckets_;

@@ -26,9 +26,7 @@ struct WorldVpc {
   std::string region;  // "us-east-1"
   net::Cidr primary_cidr;
   // The Route 53 Resolver: the primary CIDR's base + 2 (aws-eks-facts.md 2.5).
-  [[nodiscard]] net::Ipv4Address resolver() const {
-    return net::Ipv4Address(primary_cidr.network().value() + 2);
-  }
+  [[nodiscard]] net::Ipv4Address resolver() const { return net::Ipv4Address(primary_cidr.network().value() + 2); }
 };
 
 struct WorldNode {
@@ -93,8 +91,8 @@ struct ZoneRecord {
 // Resolver of an associated VPC. Cloud Map private DNS namespaces are such
 // zones too (Cloud Map creates one), with `origin` saying where it came from.
 struct PrivateZone {
-  std::string name;  // "corp.internal"
-  std::string origin;  // "private hosted zone corp.internal" or "Cloud Map namespace ..."
+  std::string name;                 // "corp.internal"
+  std::string origin;               // "private hosted zone corp.internal" or "Cloud Map namespace ..."
   std::vector<std::uint32_t> vpcs;  // associated VPCs
   std::vector<ZoneRecord> records;
 };

@@ -29,10 +29,10 @@ struct ResolvConf {
 
 // What a node of the cluster contributes.
 struct NodeResolver {
-  net::Ipv4Address cluster_dns;    // kube-dns ClusterIP (kubelet --cluster-dns)
+  net::Ipv4Address cluster_dns;  // kube-dns ClusterIP (kubelet --cluster-dns)
   std::string cluster_domain = "cluster.local";
-  net::Ipv4Address vpc_resolver;   // the node's own nameserver: VPC base + 2
-  std::string node_domain;         // "ec2.internal" or "<region>.compute.internal"
+  net::Ipv4Address vpc_resolver;  // the node's own nameserver: VPC base + 2
+  std::string node_domain;        // "ec2.internal" or "<region>.compute.internal"
 };
 
 // EC2's private DNS domain of a region: ec2.internal in us-east-1,

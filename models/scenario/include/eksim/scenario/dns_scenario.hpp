@@ -15,8 +15,8 @@
 namespace eksim::scenario {
 
 struct DnsBehaviour {
-  bool parallel_aaaa = true;  // getaddrinfo(AF_UNSPEC): A and AAAA together
-  double coredns_qps = 33'669;  // one CoreDNS replica (coredns/deployment Scaling_CoreDNS.md)
+  bool parallel_aaaa = true;                         // getaddrinfo(AF_UNSPEC): A and AAAA together
+  double coredns_qps = 33'669;                       // one CoreDNS replica (coredns/deployment Scaling_CoreDNS.md)
   sim::Time resolver_round_trip = sim::Time::ms(1);  // assumption, docs/dns.md
   std::int64_t resolver_burst = 1'024;               // assumption, docs/dns.md
 };
@@ -59,9 +59,9 @@ struct CloudMapNamespaceSpec {
 struct DnsTrafficSpec {
   std::uint32_t cluster = 0;
   std::uint32_t workload = 0;
-  std::string name;          // may hold "{i}", replaced by the lookup's number
+  std::string name;  // may hold "{i}", replaced by the lookup's number
   double rate_per_second = 0;
-  std::uint64_t names = 0;   // with "{i}": distinct names cycled; 0: a new name every lookup
+  std::uint64_t names = 0;  // with "{i}": distinct names cycled; 0: a new name every lookup
   std::string where;
 };
 
