@@ -6,11 +6,11 @@ namespace eksim::dns {
 
 DnsCache::DnsCache(CacheSettings settings, std::uint64_t random_key) : settings_(settings), random_(random_key) {}
 
-std::string DnsCache::key(std::string_view name, RecordType type) {
-  std::string k(name);
-  k += '/';
-  k += to_string(type);
-  return k;
+const std::string& DnsCache::key(std::string_view name, RecordType type) {
+  key_.assign(name);
+  key_ += '/';
+  key_ += to_string(type);
+  return key_;
 }
 
 sim::Time DnsCache::keep_for(const Answer& answer) const {
@@ -22,7 +22,7 @@ sim::Time DnsCache::keep_for(const Answer& answer) const {
 }
 
 std::optional<Answer> DnsCache::lookup(std::string_view name, RecordType type, sim::Time now) {
-  const std::string k = key(name, type);
+  const std::string& k = key(name, type);
   if (auto it = success_.find(k); it != success_.end()) {
     if (now < it->second.expires) {
       ++stats_.hits;

@@ -55,7 +55,8 @@ class DnsCache {
     std::list<std::string>::iterator lru{};  // denial: position in the LRU list
   };
   using Store = std::unordered_map<std::string, Entry>;
-  static std::string key(std::string_view name, RecordType type);
+  // The store key "name/TYPE", built in a reused buffer so a lookup does not allocate.
+  const std::string& key(std::string_view name, RecordType type);
   void erase_success(Store::iterator it);
 
   CacheSettings settings_;
@@ -65,6 +66,7 @@ class DnsCache {
   std::list<std::string> denial_lru_;      // front: most recent
   sim::RandomStream random_;
   CacheStats stats_;
+  std::string key_;
 };
 
 }  // namespace eksim::dns
