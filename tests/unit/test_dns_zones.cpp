@@ -103,6 +103,11 @@ TEST_CASE("the resolver: the most specific associated zone wins, EC2 host names,
   CHECK(vpc_resolver_answer(w, 0, "ip-192-168-1-1.ec2.internal", RecordType::A).rcode == eksim::dns::Rcode::NxDomain);
   CHECK(vpc_resolver_answer(w, 0, "api.example.com", RecordType::A).positive());
   CHECK(vpc_resolver_answer(w, 0, "printer.local", RecordType::A).rcode == eksim::dns::Rcode::NxDomain);
+  // A name under no public TLD the model knows, such as the bare 'svc.ns' a
+  // search list ends with, is NXDOMAIN and says why.
+  const auto bare = vpc_resolver_answer(w, 0, "svc.ns", RecordType::A);
+  CHECK(bare.rcode == eksim::dns::Rcode::NxDomain);
+  CHECK_THAT(bare.note, Catch::Contains("common top-level domains"));
 }
 
 TEST_CASE("DNS scenario keys: located errors with the closest name", "[dns]") {

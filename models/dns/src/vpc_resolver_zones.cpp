@@ -1,5 +1,6 @@
 #include "eksim/dns/vpc_resolver_zones.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "eksim/dns/name_expansion.hpp"
@@ -28,6 +29,20 @@ std::optional<net::Ipv4Address> ec2_host_address(std::string_view label) {
     if (c == '-') c = '.';
   }
   return net::parse_ipv4(dotted);
+}
+
+// Top-level domains under which the model answers public names. eksim holds
+// no Internet DNS: a name elsewhere (a typo, or the bare 'svc.ns' a search
+// list ends with) is NXDOMAIN, as it would be on the Internet.
+bool public_tld(std::string_view name) {
+  static constexpr std::array<std::string_view, 36> kPublic{
+      "com", "net", "org", "io", "dev", "app", "ai", "co", "cloud", "info", "biz", "edu",
+      "gov", "mil", "int", "me", "tv",  "us",  "uk", "de", "fr",    "jp",   "cn",  "in",
+      "au",  "ca",  "eu",  "nl", "se",  "ch",  "es", "it", "br",    "kr",   "sg",  "aws"};
+  const auto dot = name.rfind('.');
+  if (dot == std::string_view::npos) return false;  // a bare TLD, or a single label
+  const std::string_view tld = name.substr(dot + 1);
+  return std::find(kPublic.begin(), kPublic.end(), tld) != kPublic.end();
 }
 
 }  // namespace
@@ -91,6 +106,11 @@ Answer vpc_resolver_answer(const DnsWorld& world, std::uint32_t vpc, std::string
   }
   a.authority = "public DNS (modelled)";
   if (never_public(name)) return a;
+  if (!public_tld(name)) {
+    a.note = "eksim answers public names only under common top-level domains (com, net, org, io, ...); " +
+             std::string(name) + " is NXDOMAIN";
+    return a;
+  }
   a.rcode = Rcode::NoError;
   a.ttl_seconds = kPublicTtlSeconds;
   if (type == RecordType::A) {

@@ -4,10 +4,10 @@
 //   the most specific zone first; a zone that exists but is not associated is
 //   invisible, and the denial names it and the missing association;
 // - EC2 private DNS names ip-a-b-c-d.<ec2 domain> of addresses in the VPC;
-// - public names: eksim holds no Internet DNS, so any other name answers
-//   with a documentation address (203.0.113.x, RFC 5737), TTL 60 s, except
-//   names under TLDs that are never public (internal, local, ...), which are
-//   NXDOMAIN. See docs/dns.md.
+// - public names: eksim holds no Internet DNS, so a name under a common
+//   public TLD (com, net, org, io, ...) answers with a documentation address
+//   (203.0.113.x, RFC 5737), TTL 60 s; any other name (internal, local, an
+//   unknown TLD) is NXDOMAIN. See docs/dns.md.
 #pragma once
 
 #include <cstdint>
