@@ -187,3 +187,27 @@ TEST_CASE("glibc timeouts: (timeout << ns) / nscount per server, attempts rounds
   const auto short_run = dns_test::lookup(w, "x.", LookupFamily::A);
   CHECK(short_run.result.finished - short_run.result.started == Time::s(3));
 }
+
+TEST_CASE("glibc: a try that gets one of its two answers is repeated one query at a time", "[dns]") {
+  auto w = dns_test::world();
+  w.pods[0].dns_policy = eksim::k8s::DnsPolicy::Default;  // straight to the VPC resolver
+  eksim::dns::DnsTuning tuning;
+  tuning.resolver_pps = 1;  // one packet a second, none saved up beyond one
+  tuning.resolver_burst = 1;
+  // Hand computation. 0 s: A and AAAA go out together; the bucket's one token
+  // lets A through, AAAA is dropped. At 5 s the try has one answer, so glibc
+  // asks again one query at a time (RES_SNGLKUP): A passes (the bucket holds
+  // one token again), AAAA right behind it is dropped. At 10 s the same on a
+  // new socket (RES_SNGLKUPREOP). At 15 s glibc settles for the A answer:
+  // resolved after 15 s and 6 queries, without using the second attempt.
+  const auto run = dns_test::lookup(w, "api.example.com.", LookupFamily::Both, 0, tuning);
+  CHECK(run.result.status == LookupStatus::Resolved);
+  CHECK(run.result.finished - run.result.started == Time::s(15));
+  CHECK(run.result.queries == 6);
+  REQUIRE(run.queries.size() == 6);
+  CHECK(run.queries[2].sent == Time::s(5));
+  CHECK(run.queries[2].type == eksim::dns::RecordType::A);
+  CHECK(run.queries[3].type == eksim::dns::RecordType::AAAA);
+  CHECK(run.queries[3].sent == Time::s(5) + tuning.resolver_round_trip);
+  CHECK_THAT(run.queries[5].outcome, Catch::Contains("dropped at c/ng-0/eni-0"));
+}

@@ -1,6 +1,7 @@
 #include "eksim/dns/dns_system.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <stdexcept>
 #include <unordered_map>
@@ -68,6 +69,12 @@ struct DnsSystem::SlotWait {
     s.timeout = sys.sim_.resume_cancellable_at(deadline, h);
   }
   void await_resume() noexcept { sys.slots_[slot].waiting = false; }
+};
+
+// What one try brought back: up to two answers, by position.
+struct DnsSystem::Exchange {
+  std::array<std::optional<Answer>, 2> answers;
+  int got = 0;
 };
 
 // The outcome of asking one name: an answer per type, or a timeout.
@@ -206,6 +213,22 @@ sim::Task<LookupResult> DnsSystem::lookup(std::uint32_t pod, std::string name, L
   co_return result;
 }
 
+sim::Task<DnsSystem::Exchange> DnsSystem::exchange(std::uint32_t pod, net::Ipv4Address server, std::string name,
+                                                   std::vector<RecordType> types, int attempt, sim::Time deadline) {
+  const std::uint32_t slot = open_slot(static_cast<int>(types.size()));
+  const std::uint32_t generation = slots_[slot].generation;
+  for (std::size_t k = 0; k < types.size(); ++k) {
+    sim::spawn(sim_, serve(slot, generation, static_cast<int>(k), pod, server, name, types[k], attempt));
+  }
+  co_await SlotWait{*this, slot, deadline};
+  Exchange e;
+  Slot& s = slots_[slot];
+  for (std::size_t k = 0; k < types.size(); ++k) e.answers[k] = std::move(s.answers[k]);
+  e.got = s.got;
+  close_slot(slot);
+  co_return e;
+}
+
 sim::Task<DnsSystem::Candidate> DnsSystem::ask(std::uint32_t pod, const ResolvConf& conf, const std::string& name,
                                                const std::vector<RecordType>& types) {
   Candidate out;
@@ -220,32 +243,49 @@ sim::Task<DnsSystem::Candidate> DnsSystem::ask(std::uint32_t pod, const ResolvCo
   out.answers.resize(types.size());
   const auto nscount = static_cast<std::int64_t>(conf.nameservers.size());
   for (const auto& group : groups) {
+    std::vector<RecordType> asked;
+    for (std::size_t i : group) asked.push_back(types[i]);
     bool answered = false;
     for (int attempt = 0; attempt < conf.attempts && !answered; ++attempt) {
       for (std::int64_t ns = 0; ns < nscount && !answered; ++ns) {
+        const net::Ipv4Address server = conf.nameservers[static_cast<std::size_t>(ns)];
         // glibc send_dg, in whole seconds: (retrans << ns), divided by
         // nscount after the first server, at least 1.
         std::int64_t seconds = (conf.timeout.count() / 1'000'000'000) << ns;
         if (ns > 0) seconds /= nscount;
         const sim::Time wait = sim::Time::s(std::max<std::int64_t>(1, seconds));
-        const std::uint32_t slot = open_slot(static_cast<int>(group.size()));
-        const std::uint32_t generation = slots_[slot].generation;
-        for (std::size_t k = 0; k < group.size(); ++k) {
-          ++out.queries;
-          sim::spawn(sim_, serve(slot, generation, static_cast<int>(k), pod,
-                                 conf.nameservers[static_cast<std::size_t>(ns)], name, types[group[k]], attempt + 1));
-        }
-        co_await SlotWait{*this, slot, sim_.now() + wait};
-        Slot& s = slots_[slot];
-        // A lost query is delivered as an empty optional only to keep the
-        // trace; the client still waits out its timeout for it.
-        bool complete = s.got == s.needed;
-        for (std::size_t k = 0; k < group.size() && complete; ++k) complete = s.answers[k].has_value();
-        if (complete) {
-          for (std::size_t k = 0; k < group.size(); ++k) out.answers[group[k]] = std::move(*s.answers[k]);
+        out.queries += static_cast<int>(asked.size());
+        Exchange e = co_await exchange(pod, server, name, asked, attempt + 1, sim_.now() + wait);
+        if (e.got == static_cast<int>(asked.size())) {
+          for (std::size_t k = 0; k < group.size(); ++k) out.answers[group[k]] = std::move(*e.answers[k]);
           answered = true;
+          break;
         }
-        close_slot(slot);
+        if (asked.size() != 2 || e.got != 1) continue;  // nothing came back: the next server or try
+        // One of the two answers came back. glibc blames the server for
+        // mishandling two queries at once: it repeats the try at once with the
+        // queries one after the other (RES_SNGLKUP), then once more on a new
+        // socket (RES_SNGLKUPREOP), each in a fresh window, and after that
+        // settles for the one answer it has (res_send.c send_dg).
+        for (int round = 0; round < 2 && !answered; ++round) {
+          const sim::Time deadline = sim_.now() + wait;
+          out.queries += 1;
+          // Named, not braced in the call: g++ 12 rejects an initializer list
+          // inside a co_await expression.
+          std::vector<RecordType> one{asked[0]};
+          Exchange first = co_await exchange(pod, server, name, one, attempt + 1, deadline);
+          if (first.got == 0) break;  // no answer at all: the next server or try
+          out.queries += 1;
+          one = {asked[1]};
+          Exchange second = co_await exchange(pod, server, name, one, attempt + 1, deadline);
+          if (second.got == 1 || round == 1) {
+            out.answers[group[0]] = std::move(*first.answers[0]);
+            // The missing second answer counts as empty (NODATA).
+            out.answers[group[1]] =
+                second.got == 1 ? std::move(*second.answers[0]) : Answer{Rcode::NoError, {}, {}, 0, "", ""};
+            answered = true;
+          }
+        }
       }
     }
     if (!answered) {

@@ -2,7 +2,9 @@
 // - the client (glibc): the pod's resolv.conf, the names of the search list
 //   in order, A and AAAA together (or one after the other, or one of them),
 //   a timeout per nameserver and try ((timeout << ns) / nscount for ns > 0,
-//   as glibc's send_dg), `attempts` tries; a timeout ends the lookup;
+//   as glibc's send_dg), `attempts` tries; a try that got one of its two
+//   answers is repeated with the queries one after the other, as glibc
+//   does; a timeout ends the lookup;
 // - NodeLocal DNSCache on the client's node, when on: its own caches, misses
 //   for the cluster domain to CoreDNS over TCP, other misses to the VPC
 //   resolver from the node's primary ENI;
@@ -125,7 +127,10 @@ class DnsSystem {
   struct Slot;
   struct SlotWait;
   struct Candidate;
+  struct Exchange;
 
+  sim::Task<Exchange> exchange(std::uint32_t pod, net::Ipv4Address server, std::string name,
+                               std::vector<RecordType> types, int attempt, sim::Time deadline);
   sim::Task<Candidate> ask(std::uint32_t pod, const ResolvConf& conf, const std::string& name,
                            const std::vector<RecordType>& types);
   sim::Task<> serve(std::uint32_t slot, std::uint32_t generation, int index, std::uint32_t pod, net::Ipv4Address server,
