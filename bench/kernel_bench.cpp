@@ -88,6 +88,24 @@ void hold_queue(benchmark::State& state) {
   state.counters["bytes_per_pending_event"] = static_cast<double>(q.memory_bytes()) / static_cast<double>(n);
 }
 
+// `kernel_bench --instructions N` runs the hold model of hold/eksim at N pending events, 2N of
+// warm-up and then 2,000,000 events inside hold_measured(), for instruction counts that do not
+// depend on what else the machine is doing:
+//   valgrind --tool=callgrind --toggle-collect='*hold_measured*' build/bin/kernel_bench --instructions 1000
+// and divide the instructions collected by 2,000,000.
+constexpr std::uint64_t kMeasuredEvents = 2'000'000;
+
+[[gnu::noinline]] void hold_measured(Simulator& sim) { sim.run_events(kMeasuredEvents); }
+
+int count_instructions(std::size_t n) {
+  auto sim = std::make_unique<Simulator>();
+  Hold hold{*sim};
+  for (std::size_t i = 0; i < n; ++i) sim->call_at<&Hold::fire>(hold.rng.exponential(Time::us(1)), hold);
+  sim->run_events(2 * n);
+  hold_measured(*sim);
+  return sim->events_run() == 2 * n + kMeasuredEvents ? 0 : 1;
+}
+
 void register_all() {
   for (const std::int64_t n : {1'000, 100'000, 1'000'000}) {
     benchmark::RegisterBenchmark("hold/eksim", hold_plain_events)->Arg(n);
@@ -100,6 +118,7 @@ void register_all() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 3 && std::string(argv[1]) == "--instructions") return count_instructions(std::stoul(argv[2]));
   register_all();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

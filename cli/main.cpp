@@ -12,6 +12,10 @@
 #include "eksim/report/capacity_report.hpp"
 #include "eksim/topology/topology.hpp"
 #include "eksim/report/output_file.hpp"
+#include "eksim/report/reach_report.hpp"
+#include "eksim/reach/connectivity.hpp"
+#include "eksim/scenario/manifest_scenario.hpp"
+#include <filesystem>
 #include "eksim/report/run_report.hpp"
 #include "eksim/report/scenario_summary.hpp"
 #include "eksim/scenario/load_error.hpp"
@@ -124,6 +128,152 @@ int cmd_validate(const ParsedArgs& a) {
   return kOk;
 }
 
+// A scenario file, or a folder of Kubernetes manifests given a made-up placement.
+bool is_folder(const std::string& path) {
+  std::error_code ec;
+  return std::filesystem::is_directory(path, ec);
+}
+
+eksim::scenario::Scenario scenario_or_manifests(const std::string& path) {
+  if (is_folder(path)) return eksim::scenario::scenario_for_manifests(path);
+  return eksim::scenario::load_scenario(path);
+}
+
+eksim::reach::ReachOptions reach_options(const ParsedArgs& a, const std::string& path) {
+  eksim::reach::ReachOptions o;
+  o.aws_layers = !is_folder(path);
+  if (const auto v = a.get("ipblock-matches-pods")) {
+    if (*v != "true" && *v != "false") {
+      throw UsageError("--ipblock-matches-pods: expected true or false, got '" + *v + "'");
+    }
+    o.ip_block_matches_pods = *v == "true";
+  }
+  return o;
+}
+
+eksim::scenario::EndpointRef endpoint_option(const ParsedArgs& a, const char* name) {
+  const auto text = a.get(name);
+  if (!text) throw UsageError(std::string("--") + name + " is required");
+  std::string error;
+  auto ref = eksim::scenario::parse_endpoint_ref(*text, &error);
+  if (!ref) throw UsageError(std::string("--") + name + ": " + error);
+  return *std::move(ref);
+}
+
+eksim::scenario::PortRefText port_option(const std::string& text) {
+  std::string error;
+  auto port = eksim::scenario::parse_port_protocol(text, &error);
+  if (!port) throw UsageError("--port: " + error);
+  return *port;
+}
+
+// Shell-style wildcard match ('*' any run, '?' one character) for --from/--to.
+bool wildcard_match(std::string_view pattern, std::string_view text) {
+  std::size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
+      ++p;
+      ++t;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      mark = t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+int cmd_reach(const ParsedArgs& a) {
+  const std::string format = format_of(a, {"text", "json", "csv", "dot"});
+  const std::string path = single_path(a, "scenario file or manifest folder");
+  const auto scenario = scenario_or_manifests(path);
+  const eksim::reach::Connectivity net(scenario, reach_options(a, path));
+  std::vector<eksim::reach::ReachPair> pairs = net.matrix();
+  const auto from = a.get("from");
+  const auto to = a.get("to");
+  std::optional<eksim::scenario::PortRefText> port;
+  if (const auto p = a.get("port")) port = port_option(*p);
+  std::erase_if(pairs, [&](const eksim::reach::ReachPair& p) {
+    if (from && !wildcard_match(*from, p.from)) return true;
+    if (to && !wildcard_match(*to, p.to)) return true;
+    if (port) {
+      const auto protocol = port->protocol == "UDP"    ? eksim::k8s::Protocol::Udp
+                            : port->protocol == "SCTP" ? eksim::k8s::Protocol::Sctp
+                                                       : eksim::k8s::Protocol::Tcp;
+      return !(p.allowed | p.partial).contains(protocol, port->port);
+    }
+    return false;
+  });
+  std::string text;
+  if (format == "json") {
+    text = eksim::report::reach_json(pairs, net.warnings());
+  } else if (format == "csv") {
+    text = eksim::report::reach_csv(pairs);
+  } else if (format == "dot") {
+    text = eksim::report::reach_dot(pairs);
+  } else {
+    text = eksim::report::reach_text(pairs);
+    std::fputs(eksim::report::warnings_text(net.warnings()).c_str(), stderr);
+  }
+  emit(a, text);
+  return kOk;
+}
+
+int cmd_explain(const ParsedArgs& a) {
+  const std::string format = format_of(a);
+  const std::string path = single_path(a, "scenario file or manifest folder");
+  const auto scenario = scenario_or_manifests(path);
+  const auto from = endpoint_option(a, "from");
+  const auto to = endpoint_option(a, "to");
+  const auto port_text = a.get("port");
+  if (!port_text) throw UsageError("--port is required, e.g. --port 8080/TCP");
+  const auto port = port_option(*port_text);
+  const eksim::reach::Connectivity net(scenario, reach_options(a, path));
+  const auto answer = net.explain(from, to, port);
+  emit(a, format == "json" ? eksim::report::explain_json(answer) : eksim::report::explain_text(answer));
+  return kOk;
+}
+
+int cmd_check(const ParsedArgs& a) {
+  const std::string format = format_of(a);
+  const std::string path = single_path(a, "scenario file");
+  const auto scenario = eksim::scenario::load_scenario(path);
+  if (scenario.reach_expectations.empty()) {
+    throw UsageError("the scenario has no reachability expectations (expect: entries with from, to, port, allowed)");
+  }
+  const eksim::reach::Connectivity net(scenario, reach_options(a, path));
+  std::vector<eksim::report::CheckOutcome> outcomes;
+  bool all_passed = true;
+  for (const auto& x : scenario.reach_expectations) {
+    eksim::report::CheckOutcome o{x.where, net.explain(x.from, x.to, x.port), x.allowed, false};
+    o.passed = x.allowed ? o.answer.all_allowed() : o.answer.none_allowed();
+    all_passed = all_passed && o.passed;
+    outcomes.push_back(std::move(o));
+  }
+  emit(a, format == "json" ? eksim::report::check_json(outcomes) : eksim::report::check_text(outcomes));
+  return all_passed ? kOk : kExpectationFailed;
+}
+
+int cmd_diff(const ParsedArgs& a) {
+  const std::string format = format_of(a);
+  if (a.positional.size() != 2) throw UsageError("expected two designs: scenario files or manifest folders");
+  const auto before = eksim::reach::Connectivity(scenario_or_manifests(a.positional[0]),
+                                                 reach_options(a, a.positional[0])).matrix();
+  const auto after = eksim::reach::Connectivity(scenario_or_manifests(a.positional[1]),
+                                                reach_options(a, a.positional[1])).matrix();
+  const auto changes = eksim::report::diff_pairs(before, after);
+  emit(a, format == "json" ? eksim::report::diff_json(changes) : eksim::report::diff_text(changes));
+  return changes.empty() ? kOk : kExpectationFailed;
+}
+
+const OptionSpec kIpBlock{"ipblock-matches-pods", true,
+                          "true or false: whether NetworkPolicy ipBlocks match pod addresses (default: the scenario's, true)"};
+
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands{
       {"run", "simulate a scenario request by request and print per-flow latency",
@@ -139,6 +289,24 @@ const std::vector<Command>& commands() {
        "eksim validate SCENARIO [--format text|json|dot] [--output FILE]",
        {{"format", true, "output format: text (default), json, or dot (Graphviz topology)"}, kOutput, kHelp},
        cmd_validate},
+      {"reach", "who can reach whom: every ordered pair of workloads and external ranges with the traffic allowed",
+       "eksim reach SCENARIO|MANIFEST_FOLDER [--format text|json|csv|dot] [--from GLOB] [--to GLOB] [--port P/PROTO]",
+       {{"format", true, "output format: text (default), json, csv, or dot (Graphviz)"}, kOutput,
+        {"from", true, "only sources whose name matches, e.g. 'web/*'"},
+        {"to", true, "only destinations whose name matches"},
+        {"port", true, "only pairs allowing this port, e.g. 8080/TCP"}, kIpBlock, kHelp},
+       cmd_reach},
+      {"explain", "one connection through every layer: the path hop by hop, and where and why it is blocked",
+       "eksim explain SCENARIO|MANIFEST_FOLDER --from A --to B --port 8080/TCP [--format text|json]",
+       {kFormat, kOutput, {"from", true, "source: cluster/namespace/name, namespace/name[Kind] or an address"},
+        {"to", true, "destination, in the same notation (a Service: namespace/name[Service])"},
+        {"port", true, "destination port and protocol, e.g. 8080/TCP (a Service's port for a Service)"}, kIpBlock,
+        kHelp},
+       cmd_explain},
+      {"check", "evaluate the scenario's reachability expectations; exit 1 when one fails",
+       "eksim check SCENARIO [--format text|json]", {kFormat, kOutput, kIpBlock, kHelp}, cmd_check},
+      {"diff", "pairs whose allowed traffic differs between two designs; exit 1 when any does",
+       "eksim diff A B [--format text|json]", {kFormat, kOutput, kIpBlock, kHelp}, cmd_diff},
       {"dns", eksim::cli::kDnsSummary, eksim::cli::kDnsUsage, eksim::cli::dns_options(), eksim::cli::run_dns},
   };
   return kCommands;

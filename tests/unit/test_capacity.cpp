@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <optional>
+#include <set>
 
 #include "eksim/aws/instance_catalog.hpp"
 #include "eksim/capacity/capacity_planner.hpp"
@@ -41,6 +43,35 @@ capacity::CapacityInput two_nodes(const char* cidr, aws::IpMode mode, int node_c
 std::size_t count(const capacity::CapacityReport& r, PendingReason reason) {
   return static_cast<std::size_t>(std::count_if(r.pending.begin(), r.pending.end(),
                                                 [&](const auto& p) { return p.reason == reason; }));
+}
+
+net::Ipv4Address ip(const char* text) { return *net::parse_ipv4(text); }
+
+// The address of replica `replica` of workload `w`, or nullopt.
+std::optional<net::Ipv4Address> address_of(const capacity::CapacityReport& r, std::uint32_t w, int replica) {
+  for (const auto& p : r.pods) {
+    if (p.workload == w && p.replica == replica) return p.address;
+  }
+  FAIL("no such pod");
+  return std::nullopt;
+}
+
+// Every running pod has an address inside `cidr`, host-network pods share
+// their node's, and no two other pods share one.
+void check_addresses(const capacity::CapacityReport& r, const capacity::CapacityInput& in, const char* pod_cidr) {
+  const net::Cidr pods = *net::parse_cidr(pod_cidr);
+  std::set<net::Ipv4Address> seen;
+  for (const auto& n : r.nodes) seen.insert(n.address);
+  for (const auto& p : r.pods) {
+    REQUIRE(p.address.has_value() == p.running);
+    if (!p.running) continue;
+    if (in.workloads[p.workload].host_network) {
+      CHECK(*p.address == r.nodes[p.node].address);
+      continue;
+    }
+    CHECK(pods.contains(*p.address));
+    CHECK(seen.insert(*p.address).second);
+  }
 }
 
 }  // namespace
@@ -136,6 +167,9 @@ TEST_CASE("custom networking takes pod addresses from the ENIConfig subnet", "[c
   CHECK(r.subnets[1].assigned == 12);
   CHECK(r.subnets[1].warm == 18 - 12);
   CHECK(r.nodes[0].pod_subnet == "pods-a");
+  // The node's own address from its subnet, every pod's from the pod subnet.
+  CHECK(r.nodes[0].address == ip("10.0.0.4"));
+  check_addresses(r, in, "100.64.0.0/24");
 }
 
 TEST_CASE("nodeSelector confines pods to matching node groups", "[capacity]") {
@@ -179,4 +213,40 @@ TEST_CASE("eksim capacity on a scenario names the exhausted subnet, the AWS reas
       CHECK(p.detail == "subnet pods-a has no free address (InsufficientFreeAddressesInSubnet)");
     }
   }
+}
+
+TEST_CASE("nodes and pods get their addresses in the order the subnet hands them out", "[capacity][addresses]") {
+  // The /26 of the first case, 4 replicas. 10.0.0.0-.3 and .63 are AWS's.
+  //   node 1: own .4, primary ENI's 9 secondary IPs .5-.13
+  //   node 2: own .14, .15-.23
+  //   replica 0 -> node 1 (its warm second ENI: primary .24, IPs .25-.33), takes .5
+  //   replica 1 -> node 2 (second ENI .34, IPs .35-.43), takes .15
+  //   replica 2 -> node 1: .6; replica 3 -> node 2: .16
+  // The host-network DaemonSets take their node's address.
+  const auto in = two_nodes("10.0.0.0/26", aws::IpMode::secondary_ip, 2, 4);
+  const auto r = capacity::plan_capacity(in, {false, 0});
+  REQUIRE(r.nodes.size() == 2);
+  CHECK(r.nodes[0].address == ip("10.0.0.4"));
+  CHECK(r.nodes[1].address == ip("10.0.0.14"));
+  CHECK(address_of(r, 0, 0) == ip("10.0.0.4"));   // aws-node on node 1
+  CHECK(address_of(r, 1, 1) == ip("10.0.0.14"));  // kube-proxy on node 2
+  CHECK(address_of(r, 2, 0) == ip("10.0.0.5"));
+  CHECK(address_of(r, 2, 1) == ip("10.0.0.15"));
+  CHECK(address_of(r, 2, 2) == ip("10.0.0.6"));
+  CHECK(address_of(r, 2, 3) == ip("10.0.0.16"));
+  check_addresses(r, in, "10.0.0.0/26");
+}
+
+TEST_CASE("prefix delegation hands pods their node's /28 prefixes in order", "[capacity][addresses]") {
+  // The fragmented /26 of the second case: the node is .4, holds .16/28 and
+  // .32/28; pods 1-16 get .16-.31, pods 17-32 get .32-.47, pods 33-40 none.
+  const auto in = two_nodes("10.0.0.0/26", aws::IpMode::prefix_delegation, 1, 40);
+  const auto r = capacity::plan_capacity(in, {false, 0});
+  CHECK(r.nodes.at(0).address == ip("10.0.0.4"));
+  CHECK(address_of(r, 2, 0) == ip("10.0.0.16"));
+  CHECK(address_of(r, 2, 15) == ip("10.0.0.31"));
+  CHECK(address_of(r, 2, 16) == ip("10.0.0.32"));
+  CHECK(address_of(r, 2, 31) == ip("10.0.0.47"));
+  CHECK(!address_of(r, 2, 32).has_value());
+  check_addresses(r, in, "10.0.0.0/26");
 }

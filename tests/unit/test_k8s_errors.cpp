@@ -90,6 +90,50 @@ const std::vector<BadCase> kCases = {
     {"cronjob-schedule.yaml", "6:13",
      "CronJob 'default/nightly': spec.schedule: expected five cron fields (minute hour day-of-month month "
      "day-of-week), got 4 in '0 2 * *'"},
+    {"calico-selector-syntax.yaml", "7:18",
+     "Calico NetworkPolicy 'production/allow-frontend': spec.selector: invalid selector \"role = 'database'\": "
+     "expected '==' (a single '=' is not a Calico operator)"},
+    {"calico-selector-quoted.yaml", "6:65",
+     "GlobalNetworkPolicy 'deny-untrusted': spec.selector: invalid selector \"!has(trusted) && (env == 'prod' || "
+     "env == 'staging'\": expected ')' to close the '(' at column 18"},
+    {"calico-ports-without-protocol.yaml", "11:16",
+     "Calico NetworkPolicy 'production/allow-redis': spec.ingress[0].destination.ports: ports need the rule to set "
+     "protocol: TCP, UDP or SCTP"},
+    {"calico-ports-icmp.yaml", "11:16",
+     "Calico NetworkPolicy 'production/ping': spec.ingress[0].destination.ports: ports need protocol TCP, UDP or "
+     "SCTP, but the rule's protocol is ICMP"},
+    {"calico-unknown-tier.yaml", "13:9",
+     "GlobalNetworkPolicy 'security.allow-dns': spec.tier: tier 'securty' has no Tier object; Calico refuses "
+     "policies in a tier that does not exist (did you mean 'security'?)"},
+    {"calico-action-typo.yaml", "8:15",
+     "Calico NetworkPolicy 'web/allow-web': spec.ingress[0].action: expected Allow, Deny, Log or Pass, got 'Alow' "
+     "(did you mean 'Allow'?)"},
+    {"calico-field-typo.yaml", "10:9",
+     "Calico NetworkPolicy 'web/not-untrusted': spec.ingress[0].source.notSelecter: unknown field 'notSelecter' "
+     "(did you mean 'notSelector'?)"},
+    {"calico-global-in-selector.yaml", "10:19",
+     "Calico NetworkPolicy 'web/from-host': spec.ingress[0].source.selector: global() can only be used in an "
+     "EntityRule namespaceSelector"},
+    {"calico-default-tier-order.yaml", "6:10", "Tier 'default': spec.order: the default tier's order must be 1000000"},
+    {"calico-protocol-case.yaml", "9:17",
+     "Calico NetworkPolicy 'web/allow-web': spec.ingress[0].protocol: expected TCP, UDP, ICMP, ICMPv6, SCTP, UDPLite "
+     "or a protocol number from 1 to 255, got 'tcp' (did you mean 'TCP'?)"},
+    {"calico-kind-typo.yaml", "2:7", "kind: unknown kind 'GlobalNetworkPolcy' (did you mean 'GlobalNetworkPolicy'?)"},
+    {"calico-name-two-dots.yaml", "4:9",
+     "GlobalNetworkPolicy 'security.dns.allow': metadata.name: invalid Calico policy name 'security.dns.allow': at "
+     "most one '.' is allowed (between the tier and the name)"},
+    {"calico-services-with-selector.yaml", "12:11",
+     "Calico NetworkPolicy 'web/to-api': spec.egress[0].destination.services: cannot specify selector/notSelector "
+     "and services on the same rule"},
+    {"calico-order-quoted.yaml", "7:10",
+     "Calico NetworkPolicy 'web/ordered': spec.order: expected a number, got the string \"100\"; write it without "
+     "quotes, as kubectl would otherwise reject it"},
+    {"calico-icmp-code-without-type.yaml", "11:15",
+     "Calico NetworkPolicy 'web/ping': spec.ingress[0].icmp.code: an ICMP code needs an ICMP type"},
+    {"sgp-too-many-groups.yaml", "9:46",
+     "SecurityGroupPolicy 'web/many': spec.securityGroups.groupIds[5]: groupIds takes at most 5 security groups"},
+    {"sgp-missing-groups.yaml", "7:3",
+     "SecurityGroupPolicy 'web/no-groups': spec: missing required field 'securityGroups'"},
 };
 
 std::string error_of(const std::string& path) {

@@ -46,6 +46,11 @@ struct Node {
   int enis = 1;       // the primary ENI comes with the instance
   int prefixes = 0;
   int addresses = 0;  // pod addresses held
+  std::uint32_t address = 0;  // the node's own, on its primary ENI
+  // The pod addresses held, as runs in the order they were taken; pods get
+  // them in that order. Runs stay few: a node takes consecutive addresses
+  // unless another node took some in between.
+  std::vector<net::IntervalSet::Range> pool;
   // Why the pool stopped short of its target, if it did.
   std::optional<PendingReason> shortfall;
   std::string shortfall_detail;
@@ -159,13 +164,14 @@ class Planner {
     ++spread_[w][n];
     ++spread_az_[w][node_az_[n]];
     if (wl.host_network) {
-      placed_.push_back({w, replica, n, true});
+      placed_.push_back({w, replica, n, true, net::Ipv4Address(node.address)});
       return std::nullopt;
     }
     ++node.ip_pods;
     grow_pool(node);
     const bool has_address = node.addresses >= node.ip_pods;
-    placed_.push_back({w, replica, n, has_address});
+    placed_.push_back({w, replica, n, has_address,
+                       has_address ? std::optional(pool_address(node, node.ip_pods - 1)) : std::nullopt});
     if (has_address) return std::nullopt;
     // Bound to the node but without an address: ContainerCreating.
     return Failure{node.shortfall.value_or(PendingReason::eni_limit),
@@ -189,7 +195,7 @@ class Planner {
       held[node.pod_subnet] += static_cast<std::uint64_t>(node.addresses);
       r.nodes.push_back({node.name, in_.clusters[node.cluster].node_groups[node.group].name,
                          in_.subnets[node.subnet].az, in_.subnets[node.subnet].name,
-                         in_.subnets[node.pod_subnet].name, node.kubelet_max_pods, node.pods, with_ip, node.enis,
+                         in_.subnets[node.pod_subnet].name, net::Ipv4Address(node.address), node.kubelet_max_pods, node.pods, with_ip, node.enis,
                          node.prefixes, node.addresses});
     }
     for (std::uint32_t s = 0; s < in_.subnets.size(); ++s) {
@@ -236,16 +242,36 @@ class Planner {
           node.kubelet_max_pods = mp.kubelet_max_pods;
           node.labels = node_labels(group, in_.subnets[node.subnet].az);
           // The instance's own address on its primary ENI.
-          if (!ipam_[node.subnet].allocate_address()) {
+          const auto own = ipam_[node.subnet].allocate_address();
+          if (!own) {
             throw std::invalid_argument("subnet " + in_.subnets[node.subnet].name +
                                         " has no address left for node " + node.name);
           }
+          node.address = *own;
           ++counters_[node.subnet].eni_primaries;
           nodes_.push_back(std::move(node));
           grow_pool(nodes_.back());
         }
       }
     }
+  }
+
+  static void hold(Node& node, std::uint32_t first, std::uint32_t last) {
+    if (!node.pool.empty() && node.pool.back().last + 1 == first) {
+      node.pool.back().last = last;
+    } else {
+      node.pool.push_back({first, last});
+    }
+  }
+
+  // The k-th pod address the node holds (k < node.addresses).
+  static net::Ipv4Address pool_address(const Node& node, int k) {
+    auto left = static_cast<std::uint64_t>(k);
+    for (const auto& run : node.pool) {
+      if (left < run.size()) return net::Ipv4Address(run.first + static_cast<std::uint32_t>(left));
+      left -= run.size();
+    }
+    throw std::logic_error("node " + node.name + " holds fewer pod addresses than it counts");
   }
 
   void fail(Node& node, PendingReason reason, std::uint32_t subnet) {
@@ -284,20 +310,24 @@ class Planner {
     SubnetIpam& pool = ipam_[node.pod_subnet];
     if (layout.ips_per_slot > 1) {
       while (node.prefixes < want.prefixes && node.prefixes < slot_limit) {
-        if (!pool.allocate_prefix()) {
+        const auto prefix = pool.allocate_prefix();
+        if (!prefix) {
           fail(node, pool.free() >= 16 ? PendingReason::insufficient_cidr_blocks : PendingReason::insufficient_addresses,
                node.pod_subnet);
           break;
         }
+        hold(node, *prefix, *prefix + 15);
         ++node.prefixes;
         node.addresses += layout.ips_per_slot;
       }
     } else {
       while (node.addresses < want.ips && node.addresses < slot_limit) {
-        if (!pool.allocate_address()) {
+        const auto address = pool.allocate_address();
+        if (!address) {
           fail(node, PendingReason::insufficient_addresses, node.pod_subnet);
           break;
         }
+        hold(node, *address, *address);
         ++node.addresses;
       }
     }

@@ -1,35 +1,11 @@
 #include "eksim/dns/scenario_world.hpp"
 
+#include <algorithm>
 #include <map>
 
-#include "eksim/capacity/scenario_capacity.hpp"
-#include "eksim/dns/name_expansion.hpp"
+#include "eksim/reach/layout.hpp"
 
 namespace eksim::dns {
-namespace {
-
-// Addresses handed out in turn per subnet, after the four AWS reserves.
-class AddressBook {
- public:
-  net::Ipv4Address next(const net::Cidr& subnet) {
-    std::uint32_t& used = used_[subnet.network().value()];
-    const std::uint64_t offset = 4 + used++;
-    // A subnet too small for the stand-in wraps; real addresses come from the layout.
-    return net::Ipv4Address(subnet.network().value() +
-                            static_cast<std::uint32_t>(offset % std::max<std::uint64_t>(subnet.size(), 8)));
-  }
-
- private:
-  std::map<std::uint32_t, std::uint32_t> used_;
-};
-
-net::Cidr service_range(const net::Cidr& vpc) {
-  const auto ten = *net::Cidr::make(net::Ipv4Address::from_octets(10, 0, 0, 0), 8);
-  return ten.contains(vpc) ? *net::Cidr::make(net::Ipv4Address::from_octets(172, 20, 0, 0), 16)
-                           : *net::Cidr::make(net::Ipv4Address::from_octets(10, 100, 0, 0), 16);
-}
-
-}  // namespace
 
 DnsTuning dns_tuning(const scenario::Scenario& s) {
   DnsTuning t;
@@ -47,90 +23,84 @@ DnsWorld dns_world(const scenario::Scenario& s) {
   DnsWorld w;
   const aws::NetworkModel& net = s.network;
   for (const aws::Vpc& v : net.vpcs) w.vpcs.push_back({v.name, net.regions[v.region].name, v.primary_cidr()});
+  const reach::Layout layout = reach::lay_out(s);
 
-  const capacity::CapacityInput input = capacity::capacity_input(s);
-  capacity::PlanOptions options;
-  options.headroom = false;
-  const capacity::CapacityReport plan = capacity::plan_capacity(input, options);
-
-  AddressBook book;
-  auto subnet_cidr = [&](const std::string& name) { return net.subnets[*net.find_subnet(name)].cidr; };
-  std::map<std::string, std::uint32_t> cluster_of;
   for (std::uint32_t c = 0; c < s.clusters.size(); ++c) {
-    const scenario::Cluster& cl = s.clusters[c];
     WorldCluster wc;
-    wc.name = cl.name;
-    wc.vpc = cl.vpc;
-    wc.node_local_cache = cl.dns.node_local_cache;
-    wc.dns_service_ip = net::Ipv4Address(service_range(w.vpcs[cl.vpc].primary_cidr).network().value() + 10);
-    w.clusters.push_back(wc);
-    cluster_of[cl.name] = c;
-  }
-  std::vector<const scenario::NodeGroup*> group_of_node;
-  for (const capacity::NodeReport& n : plan.nodes) {
-    const std::uint32_t c = cluster_of.at(n.name.substr(0, n.name.find('/')));
-    WorldNode node;
-    node.cluster = c;
-    node.name = n.name;
-    node.az = n.az;
-    node.ip = book.next(subnet_cidr(n.subnet));
-    node.primary_eni = n.name + "/eni-0";
-    w.nodes.push_back(node);
-    const scenario::NodeGroup* group = nullptr;
-    for (const auto& g : s.clusters[c].node_groups) {
-      if (g.name == n.node_group) group = &g;
+    wc.name = s.clusters[c].name;
+    wc.vpc = s.clusters[c].vpc;
+    wc.node_local_cache = s.clusters[c].dns.node_local_cache;
+    // The kubelet's --cluster-dns: kube-dns's ClusterIP (the range's .10).
+    wc.dns_service_ip = net::Ipv4Address(layout.service_cidrs[c].network().value() + 10);
+    const auto& services = s.clusters[c].objects.services;
+    for (std::size_t i = 0; i < services.size(); ++i) {
+      if (services[i].id == "kube-system/kube-dns" && layout.cluster_ips[c][i]) {
+        wc.dns_service_ip = *layout.cluster_ips[c][i];
+      }
     }
-    group_of_node.push_back(group);
+    w.clusters.push_back(wc);
   }
 
-  // Pods, and per workload its running pods, for Services and Cloud Map.
+  std::vector<const scenario::NodeGroup*> group_of_node;
+  for (const reach::LaidOutNode& n : layout.nodes) {
+    WorldNode node;
+    node.cluster = n.cluster;
+    node.name = s.clusters[n.cluster].name + "/" + n.name;
+    node.az = net.availability_zones[net.subnets[n.subnet].az].name;
+    node.ip = n.address;
+    node.primary_eni = node.name + "/eni-0";
+    w.nodes.push_back(node);
+    // Layout names nodes "<group>-<i>".
+    const std::string group = n.name.substr(0, n.name.rfind('-'));
+    const scenario::NodeGroup* found = nullptr;
+    for (const auto& g : s.clusters[n.cluster].node_groups) {
+      if (g.name == group) found = &g;
+    }
+    group_of_node.push_back(found);
+  }
+
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<std::uint32_t>> pods_of;  // (cluster, workload)
   std::vector<int> pod_slots_used(w.nodes.size(), 0);
-  for (const capacity::PlacedPod& placed : plan.pods) {
-    if (!placed.running) continue;
-    const capacity::WorkloadSpec& spec = input.workloads[placed.workload];
-    if (spec.source < 0) continue;
-    const scenario::Cluster& cl = s.clusters[spec.cluster];
-    const k8s::Workload& wl = cl.objects.workloads[static_cast<std::size_t>(spec.source)];
+  for (const reach::LaidOutPod& lp : layout.pods) {
+    const scenario::Cluster& cl = s.clusters[lp.cluster];
+    const k8s::Workload& wl = cl.objects.workloads[lp.workload];
     WorldPod p;
-    p.cluster = spec.cluster;
+    p.cluster = lp.cluster;
     p.namespace_name = wl.namespace_name;
-    p.name = wl.name + "-" + std::to_string(placed.replica);
+    p.name = lp.name.substr(lp.name.find('/') + 1);
     p.workload = wl.namespace_name + "/" + wl.name;
-    p.node = placed.node;
+    p.node = lp.node;
+    p.ip = lp.address;
     p.host_network = wl.pod.host_network;
     p.dns_policy = wl.pod.dns_policy;
     p.dns_config = wl.pod.dns_config;
-    const WorldNode& node = w.nodes[placed.node];
+    const WorldNode& node = w.nodes[lp.node];
     if (p.host_network) {
-      p.ip = node.ip;
       p.eni = node.primary_eni;
     } else {
-      p.ip = book.next(subnet_cidr(plan.nodes[placed.node].pod_subnet));
-      const scenario::NodeGroup* g = group_of_node[placed.node];
+      const scenario::NodeGroup* g = group_of_node[lp.node];
       const int per_eni_ips = g != nullptr ? std::max(1, g->instance_type.ipv4_per_eni - 1) : 1;
       const int per_eni = cl.cni.mode == aws::IpMode::prefix_delegation ? per_eni_ips * 16 : per_eni_ips;
       const int first = cl.cni.custom_networking ? 1 : 0;
-      p.eni = node.name + "/eni-" + std::to_string(first + pod_slots_used[placed.node]++ / per_eni);
+      p.eni = node.name + "/eni-" + std::to_string(first + pod_slots_used[lp.node]++ / per_eni);
     }
     if (wl.kind == k8s::WorkloadKind::StatefulSet && !wl.service_name.empty()) {
       p.hostname = p.name;
       p.subdomain = wl.service_name;
     }
     const auto index = static_cast<std::uint32_t>(w.pods.size());
-    pods_of[{spec.cluster, static_cast<std::uint32_t>(spec.source)}].push_back(index);
+    pods_of[{lp.cluster, lp.workload}].push_back(index);
     if (wl.namespace_name == "kube-system" && wl.name == "coredns")
-      w.clusters[spec.cluster].coredns_pods.push_back(index);
+      w.clusters[lp.cluster].coredns_pods.push_back(index);
     w.pods.push_back(std::move(p));
   }
 
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<net::Ipv4Address>> lb_ips;  // (cluster, service)
+  std::map<aws::EntityIndex, std::uint32_t> lb_taken;  // per subnet, addresses taken from its top
   for (std::uint32_t c = 0; c < s.clusters.size(); ++c) {
-    const scenario::Cluster& cl = s.clusters[c];
-    std::uint32_t next_ip = 11;
-    const net::Cidr range = service_range(w.vpcs[cl.vpc].primary_cidr);
-    for (std::uint32_t i = 0; i < cl.objects.services.size(); ++i) {
-      const k8s::Service& svc = cl.objects.services[i];
+    const auto& services = s.clusters[c].objects.services;
+    for (std::uint32_t i = 0; i < services.size(); ++i) {
+      const k8s::Service& svc = services[i];
       WorldService ws;
       ws.cluster = c;
       ws.namespace_name = svc.namespace_name;
@@ -138,15 +108,7 @@ DnsWorld dns_world(const scenario::Scenario& s) {
       ws.type = svc.type;
       ws.headless = svc.headless;
       ws.external_name = svc.external_name;
-      if (svc.type != k8s::ServiceType::ExternalName && !svc.headless) {
-        if (svc.id == "kube-system/kube-dns") {
-          ws.cluster_ip = w.clusters[c].dns_service_ip;
-        } else if (const auto written = net::parse_ipv4(svc.cluster_ip)) {
-          ws.cluster_ip = *written;
-        } else {
-          ws.cluster_ip = net::Ipv4Address(range.network().value() + next_ip++);
-        }
-      }
+      ws.cluster_ip = layout.cluster_ips[c][i];
       for (std::uint32_t b : svc.backends) {
         for (std::uint32_t p : pods_of[{c, b}]) ws.endpoints.push_back(p);
       }
@@ -155,7 +117,10 @@ DnsWorld dns_world(const scenario::Scenario& s) {
         for (std::size_t n = 0; n < w.nodes.size(); ++n) {
           if (w.nodes[n].cluster != c || std::find(azs.begin(), azs.end(), w.nodes[n].az) != azs.end()) continue;
           azs.push_back(w.nodes[n].az);
-          ws.load_balancer_ips.push_back(book.next(subnet_cidr(plan.nodes[n].subnet)));
+          // From the top of the node's subnet, below the broadcast address AWS keeps.
+          const aws::EntityIndex subnet = layout.nodes[n].subnet;
+          const std::uint32_t k = ++lb_taken[subnet];
+          ws.load_balancer_ips.push_back(net::Ipv4Address(net.subnets[subnet].cidr.last().value() - k));
         }
         lb_ips[{c, i}] = ws.load_balancer_ips;
       }

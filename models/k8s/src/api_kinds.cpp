@@ -17,14 +17,19 @@ struct KindSpec {
   std::string_view name;
   std::string_view api_version;
   std::array<RemovedVersion, 3> removed;  // unused slots have an empty api_version
+  // Another version read the same way: Calico's resources as the
+  // crd.projectcalico.org/v1 CRDs store them (what `kubectl get -o yaml` prints
+  // without the Calico API server).
+  std::string_view also = {};
 };
 
 // Served versions as of Kubernetes 1.25+, and the versions removed before
 // (Kubernetes deprecated-API migration guide).
-constexpr std::array<KindSpec, 12> kKinds = {{
+constexpr std::array<KindSpec, 17> kKinds = {{
     {ModelledKind::Namespace, "Namespace", "v1", {}},
     {ModelledKind::Pod, "Pod", "v1", {}},
     {ModelledKind::Service, "Service", "v1", {}},
+    {ModelledKind::ServiceAccount, "ServiceAccount", "v1", {}},
     {ModelledKind::Deployment,
      "Deployment",
      "apps/v1",
@@ -40,6 +45,14 @@ constexpr std::array<KindSpec, 12> kKinds = {{
     {ModelledKind::NetworkPolicy, "NetworkPolicy", "networking.k8s.io/v1", {{{"extensions/v1beta1", "1.16"}}}},
     {ModelledKind::AdminNetworkPolicy, "AdminNetworkPolicy", "policy.networking.k8s.io/v1alpha1", {}},
     {ModelledKind::BaselineAdminNetworkPolicy, "BaselineAdminNetworkPolicy", "policy.networking.k8s.io/v1alpha1", {}},
+    {ModelledKind::CalicoNetworkPolicy, "NetworkPolicy", "projectcalico.org/v3", {}, "crd.projectcalico.org/v1"},
+    {ModelledKind::CalicoGlobalNetworkPolicy,
+     "GlobalNetworkPolicy",
+     "projectcalico.org/v3",
+     {},
+     "crd.projectcalico.org/v1"},
+    {ModelledKind::CalicoTier, "Tier", "projectcalico.org/v3", {}, "crd.projectcalico.org/v1"},
+    {ModelledKind::SecurityGroupPolicy, "SecurityGroupPolicy", "vpcresources.k8s.aws/v1beta1", {}},
 }};
 
 struct BuiltInGroup {
@@ -60,6 +73,54 @@ const std::vector<BuiltInGroup>& built_in_groups() {
       {"networking.k8s.io", {"Ingress", "IngressClass", "NetworkPolicy", "IPAddress", "ServiceCIDR"}},
       {"extensions", {"DaemonSet", "Deployment", "Ingress", "NetworkPolicy", "PodSecurityPolicy", "ReplicaSet"}},
       {"policy.networking.k8s.io", {"AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy"}},
+      // Calico's API group and its CRDs' group: every kind they serve, so a
+      // misspelt policy kind is caught rather than skipped.
+      {"projectcalico.org",
+       {"BGPConfiguration",
+        "BGPFilter",
+        "BGPPeer",
+        "BlockAffinity",
+        "CalicoNodeStatus",
+        "ClusterInformation",
+        "FelixConfiguration",
+        "GlobalNetworkPolicy",
+        "GlobalNetworkSet",
+        "HostEndpoint",
+        "IPAMConfiguration",
+        "IPPool",
+        "IPReservation",
+        "KubeControllersConfiguration",
+        "NetworkPolicy",
+        "NetworkSet",
+        "Profile",
+        "StagedGlobalNetworkPolicy",
+        "StagedKubernetesNetworkPolicy",
+        "StagedNetworkPolicy",
+        "Tier"}},
+      {"crd.projectcalico.org",
+       {"BGPConfiguration",
+        "BGPFilter",
+        "BGPPeer",
+        "BlockAffinity",
+        "CalicoNodeStatus",
+        "ClusterInformation",
+        "FelixConfiguration",
+        "GlobalNetworkPolicy",
+        "GlobalNetworkSet",
+        "HostEndpoint",
+        "IPAMBlock",
+        "IPAMConfig",
+        "IPAMHandle",
+        "IPPool",
+        "IPReservation",
+        "KubeControllersConfiguration",
+        "NetworkPolicy",
+        "NetworkSet",
+        "StagedGlobalNetworkPolicy",
+        "StagedKubernetesNetworkPolicy",
+        "StagedNetworkPolicy",
+        "Tier"}},
+      {"vpcresources.k8s.aws", {"SecurityGroupPolicy", "CNINode"}},
   };
   return groups;
 }
@@ -82,9 +143,12 @@ const BuiltInGroup* built_in_group(std::string_view api_version) {
 std::optional<ModelledKind> classify_kind(const Reader& r, const Field& api_version_field,
                                           const std::string& api_version, const Field& kind_field,
                                           const std::string& kind) {
+  // NetworkPolicy is both Kubernetes' and Calico's: match the pair first.
+  for (const KindSpec& k : kKinds) {
+    if (k.name == kind && (k.api_version == api_version || (!k.also.empty() && k.also == api_version))) return k.kind;
+  }
   const auto spec = std::find_if(kKinds.begin(), kKinds.end(), [&](const KindSpec& k) { return k.name == kind; });
   if (spec != kKinds.end()) {
-    if (api_version == spec->api_version) return spec->kind;
     for (const RemovedVersion& removed : spec->removed) {
       if (!removed.api_version.empty() && removed.api_version == api_version) {
         r.fail(api_version_field, kind + " " + api_version + " was removed in Kubernetes " +
@@ -92,11 +156,21 @@ std::optional<ModelledKind> classify_kind(const Reader& r, const Field& api_vers
                                       std::string(spec->api_version));
       }
     }
-    const std::vector<std::string_view> served = {spec->api_version};
+    std::vector<std::string_view> served;
+    for (const KindSpec& k : kKinds) {
+      if (k.name != kind) continue;
+      served.push_back(k.api_version);
+      if (!k.also.empty()) served.push_back(k.also);
+    }
     const std::string hint = util::did_you_mean(api_version, served);
     if (built_in_group(api_version) != nullptr || !hint.empty()) {
-      r.fail(api_version_field, "apiVersion " + quoted(api_version) + " does not serve " + kind + "; expected " +
-                                    std::string(spec->api_version) + hint);
+      std::string expected;
+      for (std::size_t i = 0; i < served.size(); ++i) {
+        if (i > 0) expected += i + 1 == served.size() ? " or " : ", ";
+        expected += served[i];
+      }
+      r.fail(api_version_field,
+             "apiVersion " + quoted(api_version) + " does not serve " + kind + "; expected " + expected + hint);
     }
     return std::nullopt;  // a custom resource named like a built-in kind
   }

@@ -22,6 +22,11 @@ enum class ModelledKind : std::uint8_t {
   NetworkPolicy,
   AdminNetworkPolicy,
   BaselineAdminNetworkPolicy,
+  CalicoNetworkPolicy,
+  CalicoGlobalNetworkPolicy,
+  CalicoTier,
+  SecurityGroupPolicy,
+  ServiceAccount,
 };
 
 // The modelled kind for this pair, or nullopt for a pair to skip (a kind not

@@ -126,6 +126,15 @@ std::string object_key(std::string_view kind, std::string_view namespace_name, s
 
 }  // namespace
 
+ManifestBuilder::ManifestBuilder() {
+  // Calico creates the default tier itself; a Tier manifest named `default`
+  // replaces this entry.
+  CalicoTier tier;
+  tier.name = std::string(kCalicoDefaultTier);
+  tier.order = kCalicoDefaultTierOrder;
+  set_.calico_tiers.push_back(std::move(tier));
+}
+
 void ManifestBuilder::add_text(const std::string& text, const std::string& file) {
   set_.files.push_back(file);
   Reader r(file, &set_.warnings);
@@ -195,6 +204,16 @@ void ManifestBuilder::check_unique(const Reader& r, const std::string& kind, con
   if (!inserted) r.fail_at(where, "", "defined twice; first at " + it->second.str());
 }
 
+template <typename T, typename Read>
+void ManifestBuilder::add_namespaced(const Reader& r, const std::string& kind, const ObjectMeta& meta,
+                                     const SourceLocation& where, Read read, std::vector<T>& into) {
+  check_unique(r, kind, meta.namespace_name, meta.name, where);
+  T item = read();
+  item.id = meta.namespace_name + "/" + meta.name;
+  item.namespace_index = ensure_namespace(meta.namespace_name, where);
+  into.push_back(std::move(item));
+}
+
 void ManifestBuilder::add_object(Reader& r, const Field& field, int list_depth, const std::string& list_api_version,
                                  const std::string& list_item_kind) {
   r.set_object("");
@@ -237,7 +256,12 @@ void ManifestBuilder::add_object(Reader& r, const Field& field, int list_depth, 
   // `sepc:` must not pass for a missing spec (which, for a NetworkPolicy,
   // still means "deny all ingress").
   r.set_object(kind);
-  object.check_fields({"apiVersion", "kind", "metadata", "spec"}, {"status"});
+  if (*modelled == ModelledKind::ServiceAccount) {
+    object.check_fields({"apiVersion", "kind", "metadata"},
+                        {"secrets", "imagePullSecrets", "automountServiceAccountToken"});
+  } else {
+    object.check_fields({"apiVersion", "kind", "metadata", "spec"}, {"status"});
+  }
 
   switch (*modelled) {
     case ModelledKind::Namespace: {
@@ -278,20 +302,27 @@ void ManifestBuilder::add_object(Reader& r, const Field& field, int list_depth, 
     }
     case ModelledKind::Service: {
       const ObjectMeta meta = read_metadata(r, object, kind, NameRule::Dns1035Label, true);
-      check_unique(r, kind, meta.namespace_name, meta.name, where);
-      Service svc = read_service(r, object, meta);
-      svc.id = meta.namespace_name + "/" + meta.name;
-      svc.namespace_index = ensure_namespace(meta.namespace_name, where);
-      set_.services.push_back(std::move(svc));
+      add_namespaced(
+          r, kind, meta, where, [&] { return read_service(r, object, meta); }, set_.services);
+      break;
+    }
+    case ModelledKind::ServiceAccount: {
+      const ObjectMeta meta = read_metadata(r, object, kind, NameRule::Dns1123Subdomain, true);
+      const auto read = [&] {
+        ServiceAccount account;
+        account.namespace_name = meta.namespace_name;
+        account.name = meta.name;
+        account.labels = meta.labels;
+        account.where = meta.where;
+        return account;
+      };
+      add_namespaced(r, kind, meta, where, read, set_.service_accounts);
       break;
     }
     case ModelledKind::NetworkPolicy: {
       const ObjectMeta meta = read_metadata(r, object, kind, NameRule::Dns1123Subdomain, true);
-      check_unique(r, kind, meta.namespace_name, meta.name, where);
-      NetworkPolicy np = read_network_policy(r, object, meta);
-      np.id = meta.namespace_name + "/" + meta.name;
-      np.namespace_index = ensure_namespace(meta.namespace_name, where);
-      set_.network_policies.push_back(std::move(np));
+      add_namespaced(
+          r, kind, meta, where, [&] { return read_network_policy(r, object, meta); }, set_.network_policies);
       break;
     }
     case ModelledKind::AdminNetworkPolicy: {
@@ -306,6 +337,59 @@ void ManifestBuilder::add_object(Reader& r, const Field& field, int list_depth, 
       set_.baseline_admin_network_policy = read_baseline_admin_network_policy(r, object, meta);
       break;
     }
+    case ModelledKind::CalicoTier: {
+      const ObjectMeta meta = read_metadata(r, object, kind, NameRule::Dns1123Label, false);
+      check_unique(r, "projectcalico.org/Tier", "", meta.name, where);
+      CalicoTier tier = read_calico_tier(r, object, meta);
+      if (tier.name == kCalicoDefaultTier) {
+        set_.calico_tiers.front() = std::move(tier);
+      } else {
+        set_.calico_tiers.push_back(std::move(tier));
+      }
+      break;
+    }
+    case ModelledKind::CalicoNetworkPolicy:
+    case ModelledKind::CalicoGlobalNetworkPolicy: {
+      const bool global = *modelled == ModelledKind::CalicoGlobalNetworkPolicy;
+      // "Calico NetworkPolicy" in messages: Kubernetes has a NetworkPolicy too.
+      const std::string description = global ? kind : "Calico " + kind;
+      const ObjectMeta meta = read_metadata(r, object, description, NameRule::Dns1123Subdomain, !global);
+      check_unique(r, "projectcalico.org/" + kind, meta.namespace_name, meta.name, where);
+      std::optional<Field> tier_field;
+      CalicoPolicy p = read_calico_policy(r, object, meta, global, &tier_field);
+      if (global) {
+        p.id = meta.name;
+      } else {
+        p.id = meta.namespace_name + "/" + meta.name;
+        p.namespace_index = ensure_namespace(meta.namespace_name, where);
+      }
+      tier_references_.push_back(
+          TierReference{set_.calico_policies.size(), tier_field ? r.at(*tier_field) : where, r.object()});
+      set_.calico_policies.push_back(std::move(p));
+      break;
+    }
+    case ModelledKind::SecurityGroupPolicy: {
+      const ObjectMeta meta = read_metadata(r, object, kind, NameRule::Dns1123Subdomain, true);
+      add_namespaced(
+          r, kind, meta, where, [&] { return read_security_group_policy(r, object, meta); },
+          set_.security_group_policies);
+      break;
+    }
+  }
+}
+
+void ManifestBuilder::resolve_calico_tiers() {
+  std::vector<std::string_view> names;
+  for (const CalicoTier& t : set_.calico_tiers) names.push_back(t.name);
+  for (const TierReference& ref : tier_references_) {
+    CalicoPolicy& p = set_.calico_policies[ref.policy];
+    const auto index = set_.find_calico_tier(p.tier);
+    if (!index) {
+      throw LoadError(ref.where, ref.object + ": spec.tier: tier " + quoted(p.tier) +
+                                     " has no Tier object; Calico refuses policies in a tier that does not exist" +
+                                     util::did_you_mean(p.tier, names));
+    }
+    p.tier_index = *index;
   }
 }
 
@@ -477,6 +561,7 @@ void ManifestBuilder::group_workloads() {
 
 ManifestSet ManifestBuilder::finish() {
   group_workloads();
+  resolve_calico_tiers();
   for (Service& svc : set_.services) {
     if (!svc.has_selector() || svc.type == ServiceType::ExternalName) continue;
     for (std::size_t i = 0; i < set_.workloads.size(); ++i) {

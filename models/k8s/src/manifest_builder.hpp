@@ -8,12 +8,13 @@
 #include <vector>
 
 #include "eksim/k8s/manifest_set.hpp"
-#include "object_reader.hpp"
+#include "object_readers.hpp"
 
 namespace eksim::k8s::detail {
 
 class ManifestBuilder {
  public:
+  ManifestBuilder();
   // Parses every YAML document of `text`; `file` names it in messages.
   void add_text(const std::string& text, const std::string& file);
   // Groups workloads and fills in indices; the builder is spent afterwards.
@@ -33,12 +34,26 @@ class ManifestBuilder {
   std::uint32_t ensure_namespace(const std::string& name, const SourceLocation& where);
   void check_unique(const Reader& r, const std::string& kind, const std::string& namespace_name,
                     const std::string& name, const SourceLocation& where);
+  // A namespaced object whose metadata is read: checks it is new, reads it
+  // with `read`, sets its id and namespace index and appends it to `into`.
+  template <typename T, typename Read>
+  void add_namespaced(const Reader& r, const std::string& kind, const ObjectMeta& meta, const SourceLocation& where,
+                      Read read, std::vector<T>& into);
   void group_workloads();
+  void resolve_calico_tiers();
+
+  // A Calico policy's spec.tier, checked once every Tier manifest is read.
+  struct TierReference {
+    std::size_t policy = 0;
+    SourceLocation where;
+    std::string object;  // "Calico NetworkPolicy 'web/x'", for the message
+  };
 
   ManifestSet set_;
   std::map<std::string, std::uint32_t, std::less<>> namespace_index_;
   std::map<std::string, SourceLocation, std::less<>> defined_at_;
   std::vector<Pending> pending_;
+  std::vector<TierReference> tier_references_;
   std::size_t objects_ = 0;
 };
 

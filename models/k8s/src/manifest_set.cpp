@@ -1,5 +1,7 @@
 #include "eksim/k8s/manifest_set.hpp"
 
+#include <algorithm>
+
 namespace eksim::k8s {
 namespace {
 
@@ -40,6 +42,49 @@ std::optional<std::uint32_t> ManifestSet::find_network_policy(std::string_view n
 
 std::optional<std::uint32_t> ManifestSet::find_admin_network_policy(std::string_view name) const {
   return find_index(admin_network_policies, [&](const AdminNetworkPolicy& p) { return p.name == name; });
+}
+
+std::optional<std::uint32_t> ManifestSet::find_service_account(std::string_view namespace_name,
+                                                               std::string_view name) const {
+  return find_index(service_accounts,
+                    [&](const ServiceAccount& a) { return a.namespace_name == namespace_name && a.name == name; });
+}
+
+std::optional<std::uint32_t> ManifestSet::find_calico_tier(std::string_view name) const {
+  return find_index(calico_tiers, [&](const CalicoTier& t) { return t.name == name; });
+}
+
+std::optional<std::uint32_t> ManifestSet::find_calico_policy(std::string_view namespace_name,
+                                                             std::string_view name) const {
+  return find_index(calico_policies, [&](const CalicoPolicy& p) {
+    return p.global == namespace_name.empty() && p.namespace_name == namespace_name && p.name == name;
+  });
+}
+
+std::optional<std::uint32_t> ManifestSet::find_security_group_policy(std::string_view namespace_name,
+                                                                     std::string_view name) const {
+  return find_index(security_group_policies,
+                    [&](const SecurityGroupPolicy& p) { return p.namespace_name == namespace_name && p.name == name; });
+}
+
+std::vector<std::uint32_t> ManifestSet::calico_tier_order() const {
+  std::vector<std::uint32_t> order(calico_tiers.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return calico_tier_before(calico_tiers[a], calico_tiers[b]);
+  });
+  return order;
+}
+
+std::vector<std::uint32_t> ManifestSet::calico_policies_in_tier(std::uint32_t tier_index) const {
+  std::vector<std::uint32_t> out;
+  for (std::uint32_t i = 0; i < calico_policies.size(); ++i) {
+    if (calico_policies[i].tier_index == tier_index) out.push_back(i);
+  }
+  std::stable_sort(out.begin(), out.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return calico_policy_before(calico_policies[a], calico_policies[b]);
+  });
+  return out;
 }
 
 const SkippedKind* ManifestSet::find_skipped(std::string_view api_version, std::string_view kind) const {

@@ -8,10 +8,12 @@
 #include <vector>
 
 #include "eksim/k8s/admin_network_policy.hpp"
+#include "eksim/k8s/calico_policy.hpp"
 #include "eksim/k8s/label_selector.hpp"
 #include "eksim/k8s/network_policy.hpp"
 #include "eksim/k8s/pod.hpp"
 #include "eksim/k8s/pod_template.hpp"
+#include "eksim/k8s/security_group_policy.hpp"
 #include "eksim/k8s/service.hpp"
 #include "eksim/k8s/workload.hpp"
 #include "object_reader.hpp"
@@ -37,7 +39,10 @@ ObjectMeta read_metadata(Reader& r, const MapView& object, std::string_view kind
 // The annotation's value with its place, when present.
 std::optional<Field> annotation_field(const Reader& r, const ObjectMeta& meta, std::string_view key);
 
-LabelSelector read_label_selector(const Reader& r, const Field& field);
+// `also_known`: further fields of a selector type that embeds LabelSelector
+// (SecurityGroupPolicy's matchNames), read by the caller.
+LabelSelector read_label_selector(const Reader& r, const Field& field,
+                                  std::initializer_list<std::string_view> also_known = {});
 
 // spec of a Pod (labels and annotations come from its metadata).
 PodTemplate read_pod_spec(const Reader& r, const Field& spec, Labels labels, Labels annotations);
@@ -52,6 +57,16 @@ NetworkPolicy read_network_policy(const Reader& r, const MapView& object, const 
 AdminNetworkPolicy read_admin_network_policy(const Reader& r, const MapView& object, const ObjectMeta& meta);
 BaselineAdminNetworkPolicy read_baseline_admin_network_policy(const Reader& r, const MapView& object,
                                                               const ObjectMeta& meta);
+
+// projectcalico.org/v3 Tier.
+CalicoTier read_calico_tier(const Reader& r, const MapView& object, const ObjectMeta& meta);
+// projectcalico.org/v3 NetworkPolicy (global = false) or GlobalNetworkPolicy.
+// `tier_field` receives spec.tier's field when written, for the loader's
+// check that the tier exists once every file is read.
+CalicoPolicy read_calico_policy(const Reader& r, const MapView& object, const ObjectMeta& meta, bool global,
+                                std::optional<Field>* tier_field);
+// vpcresources.k8s.aws/v1beta1 SecurityGroupPolicy.
+SecurityGroupPolicy read_security_group_policy(const Reader& r, const MapView& object, const ObjectMeta& meta);
 
 // An address block field ("10.0.0.0/8", "::/0").
 IpCidr read_ip_cidr(const Reader& r, const Field& field);

@@ -95,11 +95,12 @@ std::optional<Field> annotation_field(const Reader& r, const ObjectMeta& meta, s
   return read_map(r, *meta.annotations_field).get(key);
 }
 
-LabelSelector read_label_selector(const Reader& r, const Field& field) {
+LabelSelector read_label_selector(const Reader& r, const Field& field,
+                                  std::initializer_list<std::string_view> also_known) {
   LabelSelector selector;
   if (field.value.IsNull()) return selector;
   const MapView map = read_map(r, field);
-  map.check_fields({"matchLabels", "matchExpressions"}, {});
+  map.check_fields({"matchLabels", "matchExpressions"}, also_known);
   if (const auto labels = map.get("matchLabels")) selector.match_labels = read_string_map(r, *labels, true);
   if (const auto expressions = map.get("matchExpressions")) {
     for (const Field& item : read_list(r, *expressions)) {

@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <set>
+#include <stdexcept>
 
 #include "eksim/k8s/manifest_loader.hpp"
 #include "eksim/scenario/cluster.hpp"
@@ -12,27 +14,39 @@ int optional_count(const YamlReader& r, const YAML::Node& map, const char* key, 
   return static_cast<int>(r.integer(map[key], std::string(what) + "." + key, min, max));
 }
 
+// The index of the value among `names` (two of them); anything else fails
+// with the closest name.
+std::size_t one_of(const YamlReader& r, const YAML::Node& node, const std::string& what,
+                   const std::vector<std::string>& names) {
+  const std::string value = r.string(node, what);
+  const auto it = std::find(names.begin(), names.end(), value);
+  if (it == names.end()) {
+    r.fail(node, what + ": expected " + names[0] + " or " + names[1] + ", got '" + value + "'" +
+                     util::did_you_mean(value, names));
+  }
+  return static_cast<std::size_t>(it - names.begin());
+}
+
 aws::CniConfig load_cni(const YamlReader& r, const YAML::Node& cni, const std::string& where) {
   aws::CniConfig c;
   if (!cni) return c;
   r.check_keys(cni,
                {"mode", "customNetworking", "eniConfigs", "securityGroupsForPods", "warmEniTarget", "warmIpTarget",
-                "minimumIpTarget", "warmPrefixTarget", "maxEni"},
+                "minimumIpTarget", "warmPrefixTarget", "maxEni", "podSecurityGroupEnforcingMode"},
                where);
   if (const YAML::Node mode = cni["mode"]) {
-    const std::string m = r.string(mode, where + ".mode");
-    if (m == "secondary") {
-      c.mode = aws::IpMode::secondary_ip;
-    } else if (m == "prefix") {
-      c.mode = aws::IpMode::prefix_delegation;
-    } else {
-      const std::vector<std::string> modes{"secondary", "prefix"};
-      r.fail(mode, where + ".mode: expected secondary or prefix, got '" + m + "'" + util::did_you_mean(m, modes));
-    }
+    c.mode = one_of(r, mode, where + ".mode", {"secondary", "prefix"}) == 0 ? aws::IpMode::secondary_ip
+                                                                             : aws::IpMode::prefix_delegation;
   }
   if (cni["customNetworking"]) c.custom_networking = r.boolean(cni["customNetworking"], where + ".customNetworking");
   if (cni["securityGroupsForPods"]) {
     c.security_groups_for_pods = r.boolean(cni["securityGroupsForPods"], where + ".securityGroupsForPods");
+  }
+  if (const YAML::Node mode = cni["podSecurityGroupEnforcingMode"]) {
+    c.pod_security_group_mode =
+        one_of(r, mode, where + ".podSecurityGroupEnforcingMode", {"strict", "standard"}) == 0
+            ? aws::PodSecurityGroupMode::strict
+            : aws::PodSecurityGroupMode::standard;
   }
   if (cni["warmEniTarget"]) c.warm_eni_target = optional_count(r, cni, "warmEniTarget", where, 0, 100);
   if (cni["warmIpTarget"]) c.warm_ip_target = optional_count(r, cni, "warmIpTarget", where, 0, 10'000);
@@ -53,7 +67,39 @@ SubnetRef subnet_of(const YamlReader& r, const YAML::Node& node, const NetworkLo
   return *s;
 }
 
+// Adds the group EKS creates with every cluster: inbound all traffic from
+// members of the group, outbound all traffic (AWS EKS User Guide, "Amazon EKS
+// security group requirements"; the extra outbound-to-self rule for EFA is
+// covered by the 0.0.0.0/0 one).
+std::uint32_t add_cluster_security_group(const YamlReader& r, const YAML::Node& name_node, aws::NetworkModel& net,
+                                         std::uint32_t vpc, const std::string& cluster) {
+  const std::string name = cluster_security_group_name(cluster);
+  if (const auto existing = net.find_security_group(vpc, name)) {
+    r.fail(name_node, "cluster '" + cluster + "': VPC '" + net.vpcs[vpc].name + "' already has a security group '" +
+                          name + "' (at " + net.security_groups[*existing].where +
+                          "); that name is the one EKS gives the cluster security group");
+  }
+  const auto index = static_cast<std::uint32_t>(net.security_groups.size());
+  aws::SecurityGroup sg;
+  sg.name = name;
+  sg.vpc = vpc;
+  sg.description = "EKS created security group applied to ENI that is attached to EKS Control Plane master nodes, "
+                   "as well as any managed workloads.";
+  aws::SecurityGroupRule from_self;
+  from_self.peer.kind = aws::SecurityGroupPeer::Kind::security_group;
+  from_self.peer.index = index;
+  sg.ingress.push_back(from_self);
+  sg.egress.push_back(aws::SecurityGroupRule{});  // all protocols to 0.0.0.0/0
+  sg.implicit = true;
+  sg.where = r.at(name_node).str();
+  net.security_groups.push_back(std::move(sg));
+  net.vpcs[vpc].security_groups.push_back(index);
+  return index;
+}
+
 }  // namespace
+
+std::string cluster_security_group_name(const std::string& cluster) { return "eks-cluster-sg-" + cluster; }
 
 std::vector<Cluster> load_clusters(const YamlReader& r, const YAML::Node& clusters, const NetworkLookup& network,
                                    const aws::InstanceCatalog& catalog, bool read_manifests) {
@@ -72,13 +118,17 @@ std::vector<Cluster> load_clusters(const YamlReader& r, const YAML::Node& cluste
     if (!vpc) r.fail(vpc_node, where + ": unknown VPC '" + vpc_name + "'" + util::did_you_mean(vpc_name, network.vpc_names()));
     cluster.vpc = *vpc;
     cluster.cni = load_cni(r, c["cni"], where + " cni");
+    if (network.model == nullptr) throw std::logic_error("load_clusters: NetworkLookup::model is not set");
+    aws::NetworkModel& net = *network.model;
+    cluster.cluster_security_group = add_cluster_security_group(r, c["name"], net, cluster.vpc, cluster.name);
 
     std::set<std::string> node_azs;
     const YAML::Node groups = r.required(c, "nodeGroups", where);
     r.expect_sequence(groups, where + " nodeGroups");
     std::set<std::string> group_names;
     for (const YAML::Node& g : groups) {
-      r.check_keys(g, {"name", "instanceType", "count", "subnets", "maxPods", "managed", "branchEnis"}, "node group");
+      r.check_keys(g, {"name", "instanceType", "count", "subnets", "maxPods", "managed", "branchEnis", "securityGroups"},
+                   "node group");
       NodeGroup group;
       group.name = r.string(r.required(g, "name", "node group"), "node group name");
       if (!group_names.insert(group.name).second) r.fail(g["name"], "node group '" + group.name + "' is defined twice");
@@ -106,6 +156,28 @@ std::vector<Cluster> load_clusters(const YamlReader& r, const YAML::Node& cluste
         group.subnets.push_back(ref.index);
         node_azs.insert(ref.az);
       }
+      if (const YAML::Node groups_node = g["securityGroups"]) {
+        r.expect_sequence(groups_node, gw + " securityGroups");
+        // An ENI carries 1 to 5 groups by default, 16 at most (VPC quotas).
+        if (groups_node.size() == 0) r.fail(groups_node, gw + ": give at least one security group");
+        if (groups_node.size() > 16) r.fail(groups_node, gw + ": an ENI carries at most 16 security groups");
+        for (const YAML::Node& s : groups_node) {
+          const std::string name = r.string(s, gw + " security group");
+          const auto sg = net.find_security_group(cluster.vpc, name);
+          if (!sg) {
+            std::vector<std::string> names;
+            for (const std::uint32_t i : net.vpcs[cluster.vpc].security_groups) names.push_back(net.security_groups[i].name);
+            r.fail(s, gw + ": unknown security group '" + name + "' in VPC '" + vpc_name + "'" +
+                          util::did_you_mean(name, names));
+          }
+          group.security_groups.push_back(*sg);
+        }
+      } else {
+        group.security_groups.push_back(cluster.cluster_security_group);
+      }
+      std::sort(group.security_groups.begin(), group.security_groups.end());
+      group.security_groups.erase(std::unique(group.security_groups.begin(), group.security_groups.end()),
+                                  group.security_groups.end());
       cluster.node_groups.push_back(std::move(group));
     }
 

@@ -141,6 +141,7 @@ Scenario load(const YamlReader& r, ReferencedFiles files) {
       for (const auto& v : net.subnets) names.push_back(v.name);
       return names;
     };
+    lookup.model = &s.network;
     s.clusters = load_clusters(r, clusters, lookup, catalog, files == ReferencedFiles::read);
   }
 

@@ -124,15 +124,19 @@ class EventQueue {
     return (static_cast<std::uint64_t>(handler) << kContextBits) | context;
   }
   [[noreturn]] static void throw_wide_context();
-  // Two cache lines: seven entries and the link to the next chunk. Small
-  // enough that the partly filled tail chunks of the buckets in use cost
-  // little, large enough that following a link is rare.
+  // A chunk is two cache lines: seven entries and the link to the next
+  // chunk. Small enough that the partly filled tail chunks of the buckets in
+  // use cost little, large enough that following a link is rare. The arena
+  // is an array of 16-byte slots, chunk c being slots 8c to 8c + 7 with the
+  // link in the last, so an entry position (chunk << 3 | slot) is a plain
+  // index: one shift and one add to reach an entry, not six operations.
   static constexpr std::uint32_t kChunkEntries = 7;
-  struct alignas(64) Chunk {
-    Entry entries[kChunkEntries];
-    std::uint32_t next;
+  union Slot {
+    Entry entry;
+    std::uint32_t next;  // in a chunk's eighth slot
   };
-  static_assert(sizeof(Chunk) == 128);
+  static constexpr std::size_t kChunkBytes = (kChunkEntries + 1) * sizeof(Slot);
+  static_assert(sizeof(Slot) == 16 && kChunkBytes == 128);
   // Virtual address space reserved for chunks: 2^28 chunks of 128 bytes
   // (32 GiB, 1.8 billion pending events). Only touched pages use memory.
   static constexpr std::size_t kArenaChunks = std::size_t{1} << 28;
@@ -167,12 +171,12 @@ class EventQueue {
   Bucket take(std::size_t index);                  // empties a bucket, handing back its chain
   void mark(std::size_t bucket) { nonempty_[(bucket - 1) >> 6] |= std::uint64_t{1} << ((bucket - 1) & 63); }
   void unmark(std::size_t bucket) { nonempty_[(bucket - 1) >> 6] &= ~(std::uint64_t{1} << ((bucket - 1) & 63)); }
-  Chunk& chunk(std::uint32_t c) { return arena_[c]; }
-  Entry& entry(std::uint32_t position) { return arena_[position >> 3].entries[position & 7]; }
+  std::uint32_t& next_of(std::uint32_t c) { return arena_[(c << 3) | kChunkEntries].next; }
+  Entry& entry(std::uint32_t position) { return arena_[position].entry; }
   // Calls f(entry) for every entry of `b` in order; with kFree, frees each
   // chunk once its entries are handled.
   template <bool kFree, class F>
-  void walk(const Bucket& b, F&& f);
+  void walk(const Bucket& b, F f);
   Payload& payload(std::uint32_t slot) {
     return slab_pages_[slot >> kSlabPageBits][slot & ((1u << kSlabPageBits) - 1)];
   }
@@ -181,17 +185,18 @@ class EventQueue {
   std::uint32_t allocate_chunk() {
     const std::uint32_t c = free_chunk_;
     if (c == kNone) [[unlikely]] return new_chunk();
-    free_chunk_ = chunk(c).next;
-    chunk(c).next = kNone;
+    free_chunk_ = next_of(c);
+    next_of(c) = kNone;
     return c;
   }
   std::uint32_t new_chunk();
   void free_chunk(std::uint32_t c);
   void append(std::size_t bucket, const Entry& e);
+  void append_chain(Bucket& b, std::size_t bucket, const Entry& e);  // append without the level-1 count
   void take_front(Entry& e);  // from bucket 0, which must not be empty
   bool pop_slow(Event& out, Time limit);
   bool refill(Time limit);        // fills the current window from the lowest bucket
-  void spread(const Bucket& b);   // re-files a bucket's entries relative to last_
+  void spread(const Bucket& b, std::size_t level);  // re-files a bucket's entries relative to last_
   void sort_into_run(std::size_t index);
   [[nodiscard]] std::int64_t base_of(std::size_t index) const;
   [[nodiscard]] bool level0_before(std::int64_t t) const;
@@ -201,7 +206,7 @@ class EventQueue {
   std::uint32_t allocate_slot();
   void free_slot(std::uint32_t slot);
 
-  Chunk* arena_ = nullptr;  // mapped on first use
+  Slot* arena_ = nullptr;  // mapped on first use
   std::uint32_t chunks_allocated_ = 0;
   std::uint32_t free_chunk_ = kNone;
   std::array<Bucket, kBuckets> buckets_{};
@@ -229,13 +234,24 @@ class EventQueue {
 inline std::size_t EventQueue::bucket_of(std::int64_t t) const {
   const auto diff = static_cast<std::uint64_t>(t ^ last_);
   if (diff == 0) return 0;
-  const std::size_t level = (static_cast<std::size_t>(std::bit_width(diff)) - 1) / kDigitBits;
-  const std::size_t digit = (static_cast<std::uint64_t>(t) >> (level * kDigitBits)) & (kDigits - 1);
-  return 1 + level * kDigits + digit;
+  // The highest differing bit is 63 - countl_zero, written as a XOR so that
+  // compilers emit one bsr; rounded down to a digit boundary, it is the
+  // shift of the bucket's digit, and a quarter of the level's first bucket.
+  const unsigned shift = static_cast<unsigned>(std::countl_zero(diff) ^ 63) & ~static_cast<unsigned>(kDigitBits - 1);
+  const std::size_t digit = (static_cast<std::uint64_t>(t) >> shift) & (kDigits - 1);
+  return 1 + shift * (kDigits / kDigitBits) + digit;
 }
 
 inline void EventQueue::append(std::size_t bucket, const Entry& e) {
-  Bucket& b = buckets_[bucket];
+  append_chain(buckets_[bucket], bucket, e);
+  // Level-1 buckets keep a histogram of their last digit, so sorting one
+  // into the run needs a single pass over its chain instead of two.
+  if (const std::size_t row = bucket - (1 + kDigits); row < kDigits) {
+    ++level1_digits_[row][static_cast<std::size_t>(e.time) & (kDigits - 1)];
+  }
+}
+
+inline void EventQueue::append_chain(Bucket& b, std::size_t bucket, const Entry& e) {
   std::uint32_t tail = b.tail;
   if ((tail & 7) == kChunkEntries) [[unlikely]] {  // full tail chunk, or empty bucket
     const std::uint32_t c = allocate_chunk();
@@ -243,17 +259,12 @@ inline void EventQueue::append(std::size_t bucket, const Entry& e) {
       b.head = c << 3;
       if (bucket != 0) mark(bucket);
     } else {
-      chunk(tail >> 3).next = c;
+      next_of(tail >> 3) = c;
     }
     tail = c << 3;
   }
   entry(tail) = e;
   b.tail = tail + 1;
-  // Level-1 buckets keep a histogram of their last digit, so sorting one
-  // into the run needs a single pass over its chain instead of two.
-  if (const std::size_t row = bucket - (1 + kDigits); row < kDigits) {
-    ++level1_digits_[row][static_cast<std::size_t>(e.time) & (kDigits - 1)];
-  }
 }
 
 }  // namespace eksim::sim

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "eksim/aws/instance_type.hpp"
+#include "eksim/aws/pod_security_groups.hpp"
 
 namespace eksim::aws {
 
@@ -25,6 +26,9 @@ struct CniConfig {
   IpMode mode = IpMode::secondary_ip;      // ENABLE_PREFIX_DELEGATION
   bool custom_networking = false;          // AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG
   bool security_groups_for_pods = false;   // ENABLE_POD_ENI
+  // POD_SECURITY_GROUP_ENFORCING_MODE; which groups filter a branch-ENI pod
+  // (see pod_security_groups.hpp).
+  PodSecurityGroupMode pod_security_group_mode = PodSecurityGroupMode::strict;
   std::optional<int> max_eni{};            // MAX_ENI; unset or < 1 means the instance limit
   std::optional<int> warm_eni_target{};    // WARM_ENI_TARGET; unset means 1
   std::optional<int> warm_ip_target{};     // WARM_IP_TARGET; unset or 0 means not set

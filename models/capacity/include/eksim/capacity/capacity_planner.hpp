@@ -20,6 +20,7 @@
 #include "eksim/aws/vpc_cni_config.hpp"
 #include "eksim/aws/vpc_cni_max_pods.hpp"
 #include "eksim/net/cidr.hpp"
+#include "eksim/net/ipv4_address.hpp"
 
 namespace eksim::capacity {
 
@@ -81,6 +82,7 @@ struct NodeReport {
   std::string az;
   std::string subnet;      // the primary ENI's subnet
   std::string pod_subnet;  // where pod addresses come from
+  net::Ipv4Address address;  // the primary ENI's primary address: the node's own
   int kubelet_max_pods = 0;
   int pods = 0;             // pods bound to the node, host-network ones included
   int pods_with_ip = 0;     // pods that got a VPC address
@@ -131,6 +133,11 @@ struct PlacedPod {
   int replica = 0;
   std::uint32_t node = 0;  // into CapacityReport::nodes
   bool running = false;    // has an address, or needs none (host network)
+  // Set exactly when running: the node's address for a host-network pod,
+  // else the next of the addresses its node holds for pods, in the order the
+  // node took them from the subnet (secondary IPs one by one, or each /28
+  // prefix from its first address up).
+  std::optional<net::Ipv4Address> address;
 };
 
 struct CapacityReport {

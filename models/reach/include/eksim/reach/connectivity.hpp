@@ -1,0 +1,83 @@
+// Reachability of a whole scenario: every layer of policy-semantics.md in
+// order, for one connection (explain) and for all pairs (the matrix).
+//
+// Peers are workloads (named as `eksim reach` prints them: "web/cart[Deployment]",
+// prefixed with the cluster when the scenario has several) and external IPv4
+// ranges. A workload's line shows the connections allowed between every
+// running pod of the source and every running pod of the destination; what
+// only some pod pairs get is kept apart as `partial`, so a design where one
+// replica sits behind a stricter network ACL does not pass unnoticed.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "eksim/reach/connection_set.hpp"
+#include "eksim/reach/verdict.hpp"
+#include "eksim/scenario/scenario.hpp"
+
+namespace eksim::reach {
+
+struct ReachOptions {
+  // Overrides the scenario's policy.ipBlockMatchesPods when set.
+  std::optional<bool> ip_block_matches_pods;
+  // False for a folder of manifests, whose network is made up: then only the
+  // policies decide, and external ranges are not hidden behind a VPC.
+  bool aws_layers = true;
+};
+
+struct ReachPair {
+  std::string from;
+  std::string to;
+  ConnectionSet allowed;  // for every pod pair
+  ConnectionSet partial;  // for some pod pairs only (never overlaps `allowed`)
+};
+
+// The answer for one connection between two named endpoints. Endpoints that
+// stand for several pods (a workload, a Service) give one case per distinct
+// outcome, with how many pod pairs share it.
+struct ConnectionAnswer {
+  struct Case {
+    std::string from_pod;  // a representative pod pair
+    std::string to_pod;
+    std::size_t pairs = 0;
+    Verdict verdict;
+  };
+  std::string from;
+  std::string to;
+  std::string port;  // "8080/TCP"
+  std::vector<Case> cases;  // allowed cases first, then blocked, each in pod order
+  [[nodiscard]] bool all_allowed() const;
+  [[nodiscard]] bool none_allowed() const;
+};
+
+struct ReachWarning {
+  std::string where;  // file:line:column
+  std::string message;
+};
+
+class Connectivity {
+ public:
+  Connectivity(const scenario::Scenario& s, const ReachOptions& options = {});
+  ~Connectivity();
+  Connectivity(Connectivity&&) noexcept;
+  Connectivity& operator=(Connectivity&&) noexcept;
+
+  // Ordered pairs with some allowed traffic, sorted by (from, to), no self-pairs.
+  [[nodiscard]] std::vector<ReachPair> matrix() const;
+  // Throws scenario::LoadError-free std::invalid_argument with a helpful
+  // message when an endpoint names nothing (closest names suggested).
+  [[nodiscard]] ConnectionAnswer explain(const scenario::EndpointRef& from, const scenario::EndpointRef& to,
+                                         const scenario::PortRefText& port) const;
+  // Where EKS would not enforce what the manifests say (policy-semantics.md item 15).
+  [[nodiscard]] const std::vector<ReachWarning>& warnings() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace eksim::reach

@@ -1,0 +1,772 @@
+#include "eksim/reach/connectivity.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "eksim/aws/pod_security_groups.hpp"
+#include "eksim/reach/aws_path.hpp"
+#include "eksim/reach/layout.hpp"
+#include "eksim/reach/policy_engine.hpp"
+#include "eksim/reach/policy_warnings.hpp"
+#include "eksim/util/closest_name.hpp"
+
+namespace eksim::reach {
+namespace {
+
+k8s::Protocol protocol_of(const std::string& name) {
+  if (name == "UDP") return k8s::Protocol::Udp;
+  if (name == "SCTP") return k8s::Protocol::Sctp;
+  return k8s::Protocol::Tcp;
+}
+
+// The key of a verdict for grouping explain cases: pod pairs that take the
+// same kind of path and end the same way, at the same component and rule,
+// are one case.
+std::string verdict_key(const Verdict& v) {
+  // The kinds of hops crossed tell a same-node pair from one through the VPC.
+  std::string key;
+  for (const Hop& h : v.path) key += h.kind + ">";
+  if (!v.blocked) return key + "allowed";
+  return key + std::string(to_string(v.blocked->reason)) + "|" + v.blocked->component + "|" + v.blocked->rule;
+}
+
+std::string range_name(std::uint32_t first, std::uint32_t last) {
+  return net::Ipv4Address(first).to_string() + "-" + net::Ipv4Address(last).to_string() + "[External]";
+}
+
+}  // namespace
+
+bool ConnectionAnswer::all_allowed() const {
+  return !cases.empty() && std::all_of(cases.begin(), cases.end(), [](const Case& c) { return c.verdict.allowed(); });
+}
+
+bool ConnectionAnswer::none_allowed() const {
+  return std::none_of(cases.begin(), cases.end(), [](const Case& c) { return c.verdict.allowed(); });
+}
+
+struct Connectivity::Impl {
+  scenario::Scenario s;
+  ReachOptions options;
+  Layout layout;
+  AwsPathEngine aws;
+  std::vector<PolicyEngine> engines;               // per cluster
+  std::vector<std::uint32_t> engine_pod;           // layout pod -> index in its cluster's engine
+  std::vector<AwsEndpoint> pod_endpoint;           // layout pod -> its ENI
+  std::vector<bool> pod_strict_branch;             // a branch-ENI pod in strict mode: no SNAT, no host shortcut
+  std::vector<AwsEndpoint> node_endpoint;          // layout node -> its primary ENI
+  std::vector<std::vector<std::vector<std::uint32_t>>> workload_pods;  // [cluster][workload] -> layout pods
+  std::vector<std::vector<net::Cidr>> vpc_blocks;  // per cluster: its VPC's blocks (SNAT decision)
+  std::vector<ReachWarning> warnings;
+
+  Impl(scenario::Scenario scenario, ReachOptions o)
+      : s(std::move(scenario)), options(o), layout(lay_out(s)), aws(s.network) {
+    build_endpoints();
+    build_engines();
+  }
+
+  [[nodiscard]] bool aws_layers() const { return options.aws_layers; }
+
+  // --- construction
+
+  void build_endpoints() {
+    for (const LaidOutNode& n : layout.nodes) {
+      const scenario::Cluster& c = s.clusters[n.cluster];
+      node_endpoint.push_back(AwsEndpoint::eni(s.network, n.subnet, n.address, n.security_groups,
+                                               "node " + c.name + "/" + n.name));
+    }
+    workload_pods.resize(s.clusters.size());
+    for (std::uint32_t c = 0; c < s.clusters.size(); ++c) {
+      workload_pods[c].resize(s.clusters[c].objects.workloads.size());
+      std::vector<net::Cidr> blocks = s.network.vpcs[s.clusters[c].vpc].cidrs;
+      vpc_blocks.push_back(std::move(blocks));
+    }
+    for (std::uint32_t p = 0; p < layout.pods.size(); ++p) {
+      const LaidOutPod& pod = layout.pods[p];
+      const scenario::Cluster& c = s.clusters[pod.cluster];
+      const LaidOutNode& node = layout.nodes[pod.node];
+      const k8s::Workload& w = c.objects.workloads[pod.workload];
+      workload_pods[pod.cluster][pod.workload].push_back(p);
+      if (w.pod.host_network) {
+        pod_endpoint.push_back(node_endpoint[pod.node]);
+        pod_endpoint.back().name = c.name + "/" + pod.name;
+        pod_strict_branch.push_back(false);
+        continue;
+      }
+      const auto groups = pod_groups(pod, c, node);
+      AwsEndpoint e = AwsEndpoint::eni(s.network, node.pod_subnet, pod.address, groups.first, c.name + "/" + pod.name);
+      e.also_security_groups = groups.second;
+      pod_strict_branch.push_back(groups.first != node.security_groups &&
+                                  c.cni.pod_security_group_mode == aws::PodSecurityGroupMode::strict &&
+                                  !groups.first.empty());
+      pod_endpoint.push_back(std::move(e));
+    }
+  }
+
+  // The security groups at a pod's ENI: a SecurityGroupPolicy's (security
+  // groups for pods, when the cluster turns them on) or its node's.
+  std::pair<std::vector<aws::EntityIndex>, std::vector<aws::EntityIndex>> pod_groups(const LaidOutPod& pod,
+                                                                                    const scenario::Cluster& c,
+                                                                                    const LaidOutNode& node) {
+    const k8s::ManifestSet& objects = c.objects;
+    const k8s::Workload& w = objects.workloads[pod.workload];
+    std::vector<std::string> policy_groups;
+    for (const k8s::SecurityGroupPolicy& sgp : objects.security_group_policies) {
+      if (sgp.namespace_name != w.namespace_name || !selects(sgp, w, objects)) continue;
+      if (!c.cni.security_groups_for_pods) {
+        add_warning(sgp.where, "SecurityGroupPolicy " + sgp.id + " selects " + w.id +
+                                   ", but cluster '" + c.name +
+                                   "' does not enable security groups for pods (cni.securityGroupsForPods), "
+                                   "so the VPC CNI ignores it");
+        continue;
+      }
+      for (const std::string& id : sgp.security_group_ids) policy_groups.push_back(resolve_group(c, sgp, id));
+    }
+    std::vector<std::string> node_groups;
+    for (const aws::EntityIndex g : node.security_groups) node_groups.push_back(s.network.security_groups[g].name);
+    const aws::PodSecurityGroups chosen =
+        aws::pod_security_groups(c.cni.pod_security_group_mode, std::move(policy_groups), std::move(node_groups));
+    auto indices = [&](const std::vector<std::string>& names) {
+      std::vector<aws::EntityIndex> out;
+      for (const std::string& n : names) out.push_back(*s.network.find_security_group(c.vpc, n));
+      std::sort(out.begin(), out.end());
+      return out;
+    };
+    return {indices(chosen.eni), indices(chosen.also)};
+  }
+
+  static bool selects(const k8s::SecurityGroupPolicy& sgp, const k8s::Workload& w, const k8s::ManifestSet& objects) {
+    if (sgp.pod_selector && sgp.pod_selector->matches(w.pod.labels)) return true;
+    const std::string& account = w.pod.service_account;
+    if (std::find(sgp.service_account_names.begin(), sgp.service_account_names.end(), account) !=
+        sgp.service_account_names.end()) {
+      return true;
+    }
+    if (sgp.service_account_selector) {
+      k8s::Labels labels;
+      if (const auto sa = objects.find_service_account(w.namespace_name, account)) {
+        labels = objects.service_accounts[*sa].labels;
+      }
+      return sgp.service_account_selector->matches(labels);
+    }
+    return false;
+  }
+
+  // SecurityGroupPolicy groupIds name groups of the cluster's VPC.
+  std::string resolve_group(const scenario::Cluster& c, const k8s::SecurityGroupPolicy& sgp, const std::string& id) {
+    if (s.network.find_security_group(c.vpc, id)) return id;
+    std::vector<std::string> names;
+    for (const aws::SecurityGroup& g : s.network.security_groups) {
+      if (g.vpc == c.vpc) names.push_back(g.name);
+    }
+    throw scenario::LoadError(sgp.where, "SecurityGroupPolicy " + sgp.id + ": security group '" + id +
+                                             "' is not a group of VPC '" + s.network.vpcs[c.vpc].name + "'" +
+                                             util::did_you_mean(id, names));
+  }
+
+  void add_warning(const scenario::SourceLocation& where, std::string message) {
+    const std::string at = where.str();
+    for (const ReachWarning& w : warnings) {
+      if (w.where == at && w.message == message) return;
+    }
+    warnings.push_back({at, std::move(message)});
+  }
+
+  void build_engines() {
+    PolicySettings settings;
+    settings.ip_block_matches_pods = options.ip_block_matches_pods.value_or(s.policy.ip_block_matches_pods);
+    engine_pod.assign(layout.pods.size(), 0);
+    for (std::uint32_t c = 0; c < s.clusters.size(); ++c) {
+      const k8s::ManifestSet& objects = s.clusters[c].objects;
+      ClusterPods pods;
+      std::vector<std::uint32_t> node_map(layout.nodes.size(), 0);
+      for (std::uint32_t n = 0; n < layout.nodes.size(); ++n) {
+        if (layout.nodes[n].cluster != c) continue;
+        node_map[n] = static_cast<std::uint32_t>(pods.nodes.size());
+        pods.nodes.push_back({layout.nodes[n].name, layout.nodes[n].address});
+      }
+      std::vector<std::uint32_t> profile(objects.workloads.size(), UINT32_MAX);
+      for (std::uint32_t p = 0; p < layout.pods.size(); ++p) {
+        const LaidOutPod& pod = layout.pods[p];
+        if (pod.cluster != c) continue;
+        const k8s::Workload& w = objects.workloads[pod.workload];
+        if (profile[pod.workload] == UINT32_MAX) {
+          profile[pod.workload] = static_cast<std::uint32_t>(pods.profiles.size());
+          pods.profiles.push_back(profile_of(w.pod, w.namespace_index));
+        }
+        engine_pod[p] = static_cast<std::uint32_t>(pods.pods.size());
+        pods.pods.push_back({pod.name, profile[pod.workload], pod.address, node_map[pod.node], pod.workload});
+      }
+      engines.emplace_back(objects, std::move(pods), settings);
+      for (const PolicyWarning& w : policy_warnings(objects)) add_warning(w.where, w.message);
+    }
+  }
+
+  // --- one connection between two pods (or a pod and an address)
+
+  // The address a pod's packets carry when they reach `destination`: the VPC
+  // CNI translates a pod's source address to its node's primary address for
+  // destinations outside the VPC's blocks (AWS_VPC_K8S_CNI_EXTERNALSNAT=false,
+  // the default); a branch-ENI pod in strict mode is never translated.
+  [[nodiscard]] bool snat(std::uint32_t pod, net::Ipv4Address destination) const {
+    if (pod_strict_branch[pod]) return false;
+    const auto& blocks = vpc_blocks[layout.pods[pod].cluster];
+    return std::none_of(blocks.begin(), blocks.end(), [&](const net::Cidr& b) { return b.contains(destination); });
+  }
+
+  [[nodiscard]] const AwsEndpoint& egress_endpoint(std::uint32_t pod, net::Ipv4Address destination) const {
+    return snat(pod, destination) ? node_endpoint[layout.pods[pod].node] : pod_endpoint[pod];
+  }
+
+  // Whether two pods talk without leaving the node, so no VPC component sees it.
+  [[nodiscard]] bool on_host(std::uint32_t a, std::uint32_t b) const {
+    return layout.pods[a].cluster == layout.pods[b].cluster && layout.pods[a].node == layout.pods[b].node &&
+           !pod_strict_branch[a] && !pod_strict_branch[b];
+  }
+
+  static void append(Verdict& into, const Verdict& from) {
+    into.path.insert(into.path.end(), from.path.begin(), from.path.end());
+    if (!into.blocked && from.blocked) into.blocked = from.blocked;
+  }
+
+  [[nodiscard]] Verdict pod_to_pod(std::uint32_t a, std::uint32_t b, k8s::Protocol protocol,
+                                   std::uint16_t port) const {
+    Verdict v;
+    const LaidOutPod& pa = layout.pods[a];
+    const LaidOutPod& pb = layout.pods[b];
+    if (aws_layers()) {
+      if (on_host(a, b)) {
+        v.path.push_back({"node", s.clusters[pa.cluster].name + "/" + layout.nodes[pa.node].name,
+                          "both pods on this node: the packet stays on the host"});
+      } else {
+        append(v, aws.trace(egress_endpoint(a, pb.address), pod_endpoint[b], protocol, port));
+        if (v.blocked) return v;
+      }
+    }
+    if (pa.cluster == pb.cluster) {
+      append(v, engines[pa.cluster].decide(Endpoint::of_pod(engine_pod[a]), Endpoint::of_pod(engine_pod[b]),
+                                           protocol, port));
+      return v;
+    }
+    // Across clusters each side's policies see the other as an address.
+    append(v, engines[pa.cluster].decide(Endpoint::of_pod(engine_pod[a]), Endpoint::of_address(pb.address),
+                                         protocol, port));
+    if (v.blocked) return v;
+    append(v, engines[pb.cluster].decide(Endpoint::of_address(egress_endpoint(a, pb.address).address),
+                                         Endpoint::of_pod(engine_pod[b]), protocol, port));
+    return v;
+  }
+
+  [[nodiscard]] Verdict pod_to_address(std::uint32_t a, net::Ipv4Address to, k8s::Protocol protocol,
+                                       std::uint16_t port) const {
+    Verdict v;
+    if (aws_layers()) {
+      append(v, aws.trace(egress_endpoint(a, to), AwsEndpoint::external(to, to.to_string()), protocol, port));
+      if (v.blocked) return v;
+    }
+    append(v, engines[layout.pods[a].cluster].decide(Endpoint::of_pod(engine_pod[a]), Endpoint::of_address(to),
+                                                     protocol, port));
+    return v;
+  }
+
+  [[nodiscard]] Verdict address_to_pod(net::Ipv4Address from, std::uint32_t b, k8s::Protocol protocol,
+                                       std::uint16_t port) const {
+    Verdict v;
+    if (aws_layers()) {
+      append(v, aws.trace(AwsEndpoint::external(from, from.to_string()), pod_endpoint[b], protocol, port));
+      if (v.blocked) return v;
+    }
+    append(v, engines[layout.pods[b].cluster].decide(Endpoint::of_address(from), Endpoint::of_pod(engine_pod[b]),
+                                                     protocol, port));
+    return v;
+  }
+
+  // A node's own traffic: kubelet probes and host-network processes. Policies
+  // always let a node reach its own pods (policy-semantics.md item 13) and do
+  // not police the node's sending.
+  [[nodiscard]] Verdict node_to_pod(std::uint32_t n, std::uint32_t b, k8s::Protocol protocol,
+                                    std::uint16_t port) const {
+    Verdict v;
+    const LaidOutPod& pb = layout.pods[b];
+    if (aws_layers() && !(pb.node == n && !pod_strict_branch[b])) {
+      append(v, aws.trace(node_endpoint[n], pod_endpoint[b], protocol, port));
+      if (v.blocked) return v;
+    }
+    if (layout.nodes[n].cluster == pb.cluster && pb.node == n) {
+      v.path.push_back({"node", s.clusters[pb.cluster].name + "/" + layout.nodes[n].name,
+                        "a node may always reach its own pods (NetworkPolicy does not apply)"});
+      return v;
+    }
+    append(v, engines[pb.cluster].decide(Endpoint::of_address(layout.nodes[n].address),
+                                         Endpoint::of_pod(engine_pod[b]), protocol, port));
+    return v;
+  }
+
+  // --- endpoints by name
+
+  struct Resolved {
+    std::string display;
+    std::vector<std::uint32_t> pods;             // layout pods
+    std::optional<std::uint32_t> node;           // a node
+    std::optional<net::Ipv4Address> external;    // an address outside every cluster
+    std::optional<std::uint32_t> service_cluster;
+    std::optional<std::uint32_t> service;        // a Service (destination only)
+    bool load_balancer = false;
+  };
+
+  [[nodiscard]] std::uint32_t cluster_of(const scenario::EndpointRef& ref) const {
+    if (ref.cluster.empty()) {
+      if (s.clusters.size() != 1) {
+        throw std::invalid_argument("endpoint '" + ref.text + "': the scenario has " +
+                                    std::to_string(s.clusters.size()) +
+                                    " clusters, so name one: cluster/namespace/name");
+      }
+      return 0;
+    }
+    std::vector<std::string> names;
+    for (std::uint32_t c = 0; c < s.clusters.size(); ++c) {
+      if (s.clusters[c].name == ref.cluster) return c;
+      names.push_back(s.clusters[c].name);
+    }
+    throw std::invalid_argument("endpoint '" + ref.text + "': unknown cluster '" + ref.cluster + "'" +
+                                util::did_you_mean(ref.cluster, names));
+  }
+
+  [[nodiscard]] std::string cluster_prefix(std::uint32_t c) const {
+    return s.clusters.size() > 1 ? s.clusters[c].name + "/" : std::string();
+  }
+
+  [[nodiscard]] Resolved resolve(const scenario::EndpointRef& ref) const {
+    Resolved r;
+    r.display = ref.text;
+    if (ref.is_address()) {
+      const net::Ipv4Address a = *ref.address;
+      for (std::uint32_t p = 0; p < layout.pods.size(); ++p) {
+        if (layout.pods[p].address == a && !s.clusters[layout.pods[p].cluster]
+                                                 .objects.workloads[layout.pods[p].workload]
+                                                 .pod.host_network) {
+          r.pods.push_back(p);
+          return r;
+        }
+      }
+      for (std::uint32_t n = 0; n < layout.nodes.size(); ++n) {
+        if (layout.nodes[n].address == a) {
+          r.node = n;
+          return r;
+        }
+      }
+      for (std::uint32_t c = 0; c < layout.cluster_ips.size(); ++c) {
+        for (std::uint32_t i = 0; i < layout.cluster_ips[c].size(); ++i) {
+          if (layout.cluster_ips[c][i] == a) {
+            r.service_cluster = c;
+            r.service = i;
+            return r;
+          }
+        }
+      }
+      r.external = a;
+      return r;
+    }
+    const std::uint32_t c = cluster_of(ref);
+    const k8s::ManifestSet& objects = s.clusters[c].objects;
+    if (ref.kind == "Node") {
+      for (std::uint32_t n = 0; n < layout.nodes.size(); ++n) {
+        if (layout.nodes[n].cluster == c && layout.nodes[n].name == ref.name) {
+          r.node = n;
+          return r;
+        }
+      }
+      throw std::invalid_argument("endpoint '" + ref.text + "': no node '" + ref.name + "' in cluster '" +
+                                  s.clusters[c].name + "'");
+    }
+    if (ref.kind == "Service" || ref.kind == "LoadBalancer") {
+      const auto i = objects.find_service(ref.namespace_name, ref.name);
+      if (!i) {
+        std::vector<std::string> names;
+        for (const auto& svc : objects.services) names.push_back(svc.id);
+        throw std::invalid_argument("endpoint '" + ref.text + "': no Service " + ref.namespace_name + "/" +
+                                    ref.name + util::did_you_mean(ref.namespace_name + "/" + ref.name, names));
+      }
+      r.service_cluster = c;
+      r.service = *i;
+      r.load_balancer = ref.kind == "LoadBalancer";
+      return r;
+    }
+    std::vector<std::string> names;
+    for (std::uint32_t w = 0; w < objects.workloads.size(); ++w) {
+      const k8s::Workload& wl = objects.workloads[w];
+      if (wl.namespace_name == ref.namespace_name && wl.name == ref.name &&
+          (ref.kind.empty() || wl.kind_name == ref.kind)) {
+        r.pods = workload_pods[c][w];
+        r.display = cluster_prefix(c) + wl.id;
+        return r;
+      }
+      names.push_back(wl.namespace_name + "/" + wl.name);
+    }
+    throw std::invalid_argument("endpoint '" + ref.text + "': no workload " + ref.namespace_name + "/" + ref.name +
+                                util::did_you_mean(ref.namespace_name + "/" + ref.name, names));
+  }
+
+  // --- Service translation: the Service port to each endpoint pod's port.
+
+  struct Target {
+    std::uint32_t pod = 0;
+    std::optional<std::uint16_t> port;  // empty: the named targetPort is not on this pod
+  };
+
+  [[nodiscard]] std::vector<Target> service_targets(std::uint32_t c, const k8s::Service& svc,
+                                                    const k8s::ServicePort& sp) const {
+    std::vector<Target> out;
+    for (const std::uint32_t w : svc.backends) {
+      const k8s::Workload& wl = s.clusters[c].objects.workloads[w];
+      std::optional<std::uint16_t> port;
+      if (!sp.target_port.is_named()) {
+        port = sp.target_port.number;
+      } else {
+        for (const k8s::Container& container : wl.pod.containers) {
+          for (const k8s::ContainerPort& cp : container.ports) {
+            if (!port && cp.name == sp.target_port.name && cp.protocol == sp.protocol) port = cp.container_port;
+          }
+        }
+      }
+      for (const std::uint32_t p : workload_pods[c][w]) out.push_back({p, port});
+    }
+    return out;
+  }
+
+  [[nodiscard]] ConnectionAnswer explain(const scenario::EndpointRef& from_ref, const scenario::EndpointRef& to_ref,
+                                         const scenario::PortRefText& port_text) const {
+    const Resolved from = resolve(from_ref);
+    const Resolved to = resolve(to_ref);
+    const k8s::Protocol protocol = protocol_of(port_text.protocol);
+    ConnectionAnswer answer;
+    answer.from = from.display;
+    answer.to = to.display;
+    answer.port = std::to_string(port_text.port) + "/" + port_text.protocol;
+    if (from.service) throw std::invalid_argument("endpoint '" + from_ref.text + "': a Service cannot send; name its workload");
+    if (from.pods.empty() && !from.node && !from.external) {
+      throw std::invalid_argument("endpoint '" + from_ref.text + "': no running pod (see eksim capacity)");
+    }
+
+    // Sources: (display name, how to evaluate).
+    struct Source {
+      std::string name;
+      std::optional<std::uint32_t> pod;
+      std::optional<std::uint32_t> node;
+      std::optional<net::Ipv4Address> address;
+    };
+    std::vector<Source> sources;
+    for (const std::uint32_t p : from.pods) sources.push_back({pod_display(p), p, {}, {}});
+    if (from.node) sources.push_back({"node " + node_display(*from.node), {}, from.node, {}});
+    if (from.external) sources.push_back({from.external->to_string(), {}, {}, from.external});
+
+    // Destinations with the port each is reached on and the hops before it.
+    struct Destination {
+      std::string name;
+      std::optional<std::uint32_t> pod;
+      std::optional<net::Ipv4Address> address;
+      std::uint16_t port = 0;
+      std::vector<Hop> before;
+      std::optional<Blocked> blocked;  // translation failed
+    };
+    std::vector<Destination> destinations;
+    if (to.service) {
+      const std::uint32_t c = *to.service_cluster;
+      const k8s::Service& svc = s.clusters[c].objects.services[*to.service];
+      answer.to = cluster_prefix(c) + svc.id + (to.load_balancer ? "[LoadBalancer]" : "[Service]");
+      const k8s::ServicePort* sp = nullptr;
+      for (const k8s::ServicePort& p : svc.ports) {
+        if (p.port == port_text.port && p.protocol == protocol) sp = &p;
+      }
+      const auto ip = layout.cluster_ips[c][*to.service];
+      const std::string front = to.load_balancer ? "load balancer of " + svc.id
+                                                 : svc.id + (ip ? " " + ip->to_string() : std::string(" (headless)"));
+      if (sp == nullptr) {
+        std::string ports;
+        for (const k8s::ServicePort& p : svc.ports) {
+          ports += (ports.empty() ? "" : ", ") + std::to_string(p.port) + "/" + std::string(k8s::to_string(p.protocol));
+        }
+        Destination d{answer.to, {}, {}, port_text.port, {}, Blocked{}};
+        d.blocked->reason = Reason::SERVICE_PORT_NOT_FOUND;
+        d.blocked->component = "Service " + svc.id;
+        d.blocked->message = "Service " + svc.id + " exposes " + (ports.empty() ? "no ports" : ports) + ", not " +
+                             answer.port;
+        destinations.push_back(std::move(d));
+      } else {
+        for (const Target& t : service_targets(c, svc, *sp)) {
+          Destination d{pod_display(t.pod), t.pod, {}, t.port.value_or(0), {}, {}};
+          if (!t.port) {
+            d.blocked = Blocked{Reason::TARGET_PORT_NOT_FOUND, "Service " + svc.id, "port " + sp->name,
+                                "targetPort '" + sp->target_port.name + "' names no " +
+                                    std::string(k8s::to_string(sp->protocol)) + " container port of " +
+                                    pod_display(t.pod)};
+          } else {
+            d.before.push_back({to.load_balancer ? "load-balancer" : "service", front,
+                                answer.port + " -> " + pod_display(t.pod) + " " +
+                                    layout.pods[t.pod].address.to_string() + ":" + std::to_string(*t.port) +
+                                    (sp->target_port.is_named() ? " (targetPort " + sp->target_port.name + ")" : "")});
+          }
+          destinations.push_back(std::move(d));
+        }
+        if (destinations.empty()) {
+          Destination d{answer.to, {}, {}, port_text.port, {}, Blocked{}};
+          d.blocked->reason = Reason::NO_ENDPOINTS;
+          d.blocked->component = "Service " + svc.id;
+          d.blocked->message = "no running pod matches the selector of Service " + svc.id;
+          destinations.push_back(std::move(d));
+        }
+      }
+    } else {
+      if (to.node) throw std::invalid_argument("endpoint '" + to_ref.text + "': a node as destination is not modelled; name a host-network workload");
+      for (const std::uint32_t p : to.pods) destinations.push_back({pod_display(p), p, {}, port_text.port, {}, {}});
+      if (to.external) destinations.push_back({to.external->to_string(), {}, to.external, port_text.port, {}, {}});
+      if (destinations.empty()) {
+        throw std::invalid_argument("endpoint '" + to_ref.text + "': no running pod (see eksim capacity)");
+      }
+    }
+
+    std::map<std::string, std::size_t> case_of;  // verdict key -> index into answer.cases
+    for (const Source& src : sources) {
+      for (const Destination& dst : destinations) {
+        if (src.pod && dst.pod && *src.pod == *dst.pod) continue;  // item 14: a pod and itself
+        Verdict v;
+        v.path = dst.before;
+        if (dst.blocked) {
+          v.blocked = dst.blocked;
+        } else if (src.pod && dst.pod) {
+          append(v, pod_to_pod(*src.pod, *dst.pod, protocol, dst.port));
+        } else if (src.pod) {
+          append(v, pod_to_address(*src.pod, *dst.address, protocol, dst.port));
+        } else if (src.node && dst.pod) {
+          append(v, node_to_pod(*src.node, *dst.pod, protocol, dst.port));
+        } else if (src.address && dst.pod) {
+          append(v, address_to_pod(*src.address, *dst.pod, protocol, dst.port));
+        } else {
+          throw std::invalid_argument("a connection between two addresses outside every cluster is not eksim's to answer");
+        }
+        const std::string key = verdict_key(v);
+        const auto it = case_of.find(key);
+        if (it != case_of.end()) {
+          ++answer.cases[it->second].pairs;
+          continue;
+        }
+        case_of.emplace(key, answer.cases.size());
+        answer.cases.push_back({src.name, dst.name, 1, std::move(v)});
+      }
+    }
+    std::stable_partition(answer.cases.begin(), answer.cases.end(),
+                          [](const ConnectionAnswer::Case& c) { return c.verdict.allowed(); });
+    return answer;
+  }
+
+  [[nodiscard]] std::string pod_display(std::uint32_t p) const {
+    return cluster_prefix(layout.pods[p].cluster) + layout.pods[p].name;
+  }
+  [[nodiscard]] std::string node_display(std::uint32_t n) const {
+    return s.clusters[layout.nodes[n].cluster].name + "/" + layout.nodes[n].name;
+  }
+
+  // --- the matrix
+
+  // What the AWS layers allow from pod a to pod b (everything on one host).
+  [[nodiscard]] ConnectionSet aws_pods(std::uint32_t a, std::uint32_t b,
+                                       std::unordered_map<std::uint64_t, ConnectionSet>& memo) {
+    if (!aws_layers() || on_host(a, b)) return ConnectionSet::all();
+    const AwsEndpoint& src = egress_endpoint(a, layout.pods[b].address);
+    const std::uint64_t key = (std::uint64_t{location_id(src)} << 32) | location_id(pod_endpoint[b]);
+    auto it = memo.find(key);
+    if (it == memo.end()) it = memo.emplace(key, aws.allowed(src, pod_endpoint[b])).first;
+    return it->second;
+  }
+
+  std::vector<LocationKey> location_keys;
+  std::uint32_t location_id(const AwsEndpoint& e) {
+    LocationKey k = aws.location_key(e);
+    for (std::uint32_t i = 0; i < location_keys.size(); ++i) {
+      if (location_keys[i] == k) return i;
+    }
+    location_keys.push_back(std::move(k));
+    return static_cast<std::uint32_t>(location_keys.size() - 1);
+  }
+
+  // Policy ∩ AWS for one pod pair, from class-level answers.
+  [[nodiscard]] ConnectionSet pods_allowed(std::uint32_t a, std::uint32_t b,
+                                           std::unordered_map<std::uint64_t, ConnectionSet>& memo) {
+    const LaidOutPod& pa = layout.pods[a];
+    const LaidOutPod& pb = layout.pods[b];
+    ConnectionSet out = aws_pods(a, b, memo);
+    if (out.empty()) return out;
+    if (pa.cluster == pb.cluster) {
+      const PolicyEngine& e = engines[pa.cluster];
+      return out & e.allowed(e.class_of_pod(engine_pod[a]), e.class_of_pod(engine_pod[b]));
+    }
+    const PolicyEngine& ea = engines[pa.cluster];
+    const PolicyEngine& eb = engines[pb.cluster];
+    out &= ea.allowed(ea.class_of_pod(engine_pod[a]), ea.class_of_address(pb.address));
+    out &= eb.allowed(eb.class_of_address(egress_endpoint(a, pb.address).address), eb.class_of_pod(engine_pod[b]));
+    return out;
+  }
+
+  struct Peer {
+    std::string name;
+    std::uint32_t cluster = 0;
+    std::vector<std::uint32_t> pods;
+  };
+
+  [[nodiscard]] std::vector<ReachPair> matrix() {
+    std::vector<Peer> peers;
+    for (std::uint32_t c = 0; c < s.clusters.size(); ++c) {
+      for (std::uint32_t w = 0; w < workload_pods[c].size(); ++w) {
+        if (workload_pods[c][w].empty()) continue;
+        peers.push_back({cluster_prefix(c) + s.clusters[c].objects.workloads[w].id, c, workload_pods[c][w]});
+      }
+    }
+    std::unordered_map<std::uint64_t, ConnectionSet> memo;
+    std::vector<ReachPair> out;
+    // Pod pairs are read through a cache on (policy class, location) pairs,
+    // so a workload pair costs its distinct shapes, not its pods squared.
+    std::map<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t, bool>, ConnectionSet> shape;
+    auto shape_of = [&](std::uint32_t p) {
+      const PolicyEngine& e = engines[layout.pods[p].cluster];
+      return std::pair(e.class_of_pod(engine_pod[p]) + (layout.pods[p].cluster << 24),
+                       location_id(pod_endpoint[p]));
+    };
+    for (const Peer& from : peers) {
+      for (const Peer& to : peers) {
+        if (&from == &to) continue;  // item 14: no self-pairs
+        std::optional<ConnectionSet> every;
+        ConnectionSet some;
+        for (const std::uint32_t a : from.pods) {
+          for (const std::uint32_t b : to.pods) {
+            const auto [ca, la] = shape_of(a);
+            const auto [cb, lb] = shape_of(b);
+            const bool host = on_host(a, b);
+            const auto key = std::tuple(ca, la, cb, lb, host);
+            auto it = shape.find(key);
+            if (it == shape.end()) it = shape.emplace(key, pods_allowed(a, b, memo)).first;
+            every = every ? (*every & it->second) : it->second;
+            some |= it->second;
+          }
+        }
+        if (some.empty()) continue;
+        ReachPair pair{from.name, to.name, every.value_or(ConnectionSet()), {}};
+        pair.partial = some - pair.allowed;
+        out.push_back(std::move(pair));
+      }
+    }
+    add_external_pairs(peers, out);
+    std::sort(out.begin(), out.end(),
+              [](const ReachPair& x, const ReachPair& y) { return std::tie(x.from, x.to) < std::tie(y.from, y.to); });
+    return out;
+  }
+
+  // External ranges: the IPv4 space outside every VPC, cut wherever a policy
+  // or an AWS component could tell two addresses apart, with adjacent ranges
+  // that a workload treats alike merged back together.
+  void add_external_pairs(const std::vector<Peer>& peers, std::vector<ReachPair>& out) {
+    std::set<std::uint64_t> cuts{0, std::uint64_t{1} << 32};
+    for (const PolicyEngine& e : engines) {
+      for (std::uint32_t c = static_cast<std::uint32_t>(e.pod_class_count()); c < e.class_count(); ++c) {
+        cuts.insert(e.endpoint_class(c).first.value());
+        cuts.insert(std::uint64_t{e.endpoint_class(c).last.value()} + 1);
+      }
+    }
+    if (aws_layers()) {
+      for (const std::uint32_t b : aws.address_class_starts()) cuts.insert(b);
+    }
+    for (const aws::Vpc& vpc : s.network.vpcs) {
+      for (const net::Cidr& b : vpc.cidrs) {
+        cuts.insert(b.first().value());
+        cuts.insert(std::uint64_t{b.last().value()} + 1);
+      }
+    }
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> ranges;
+    for (auto it = cuts.begin(); std::next(it) != cuts.end(); ++it) {
+      const auto first = static_cast<std::uint32_t>(*it);
+      const auto last = static_cast<std::uint32_t>(*std::next(it) - 1);
+      const bool in_vpc = std::any_of(s.network.vpcs.begin(), s.network.vpcs.end(), [&](const aws::Vpc& v) {
+        return std::any_of(v.cidrs.begin(), v.cidrs.end(),
+                           [&](const net::Cidr& b) { return b.contains(net::Ipv4Address(first)); });
+      });
+      if (!in_vpc) ranges.emplace_back(first, last);
+    }
+    std::unordered_map<std::uint64_t, ConnectionSet> memo;
+    for (const Peer& peer : peers) {
+      // One direction at a time: ranges in order, merging neighbours with equal answers.
+      for (const bool outward : {true, false}) {
+        std::optional<std::pair<std::uint32_t, std::uint32_t>> run;
+        ConnectionSet run_every;
+        ConnectionSet run_some;
+        auto flush = [&] {
+          if (!run || run_some.empty()) return;
+          const std::string name = range_name(run->first, run->second);
+          ReachPair pair{outward ? peer.name : name, outward ? name : peer.name, run_every, run_some - run_every};
+          out.push_back(std::move(pair));
+        };
+        for (const auto& [first, last] : ranges) {
+          const net::Ipv4Address a(first);
+          std::optional<ConnectionSet> every;
+          ConnectionSet some;
+          for (const std::uint32_t p : peer.pods) {
+            const ConnectionSet c = outward ? pod_external(p, a, memo) : external_pod(a, p, memo);
+            every = every ? (*every & c) : c;
+            some |= c;
+          }
+          const ConnectionSet all = every.value_or(ConnectionSet());
+          if (run && run->second + 1 == first && all == run_every && some == run_some) {
+            run->second = last;
+            continue;
+          }
+          flush();
+          run = std::pair(first, last);
+          run_every = all;
+          run_some = some;
+        }
+        flush();
+      }
+    }
+  }
+
+  ConnectionSet pod_external(std::uint32_t p, net::Ipv4Address to, std::unordered_map<std::uint64_t, ConnectionSet>& memo) {
+    const PolicyEngine& e = engines[layout.pods[p].cluster];
+    ConnectionSet out = e.allowed(e.class_of_pod(engine_pod[p]), e.class_of_address(to));
+    if (out.empty() || !aws_layers()) return out;
+    const AwsEndpoint dst = AwsEndpoint::external(to, to.to_string());
+    const AwsEndpoint& src = egress_endpoint(p, to);
+    const std::uint64_t key = (std::uint64_t{location_id(src)} << 32) | (0x80000000U | aws.address_class(to));
+    auto it = memo.find(key);
+    if (it == memo.end()) it = memo.emplace(key, aws.allowed(src, dst)).first;
+    return out & it->second;
+  }
+
+  ConnectionSet external_pod(net::Ipv4Address from, std::uint32_t p,
+                             std::unordered_map<std::uint64_t, ConnectionSet>& memo) {
+    const PolicyEngine& e = engines[layout.pods[p].cluster];
+    ConnectionSet out = e.allowed(e.class_of_address(from), e.class_of_pod(engine_pod[p]));
+    if (out.empty() || !aws_layers()) return out;
+    const AwsEndpoint src = AwsEndpoint::external(from, from.to_string());
+    const std::uint64_t key = (std::uint64_t{0x80000000U | aws.address_class(from)} << 32) | location_id(pod_endpoint[p]);
+    auto it = memo.find(key);
+    if (it == memo.end()) it = memo.emplace(key, aws.allowed(src, pod_endpoint[p])).first;
+    return out & it->second;
+  }
+};
+
+Connectivity::Connectivity(const scenario::Scenario& s, const ReachOptions& options)
+    : impl_(std::make_unique<Impl>(s, options)) {}
+Connectivity::~Connectivity() = default;
+Connectivity::Connectivity(Connectivity&&) noexcept = default;
+Connectivity& Connectivity::operator=(Connectivity&&) noexcept = default;
+
+std::vector<ReachPair> Connectivity::matrix() const { return impl_->matrix(); }
+
+ConnectionAnswer Connectivity::explain(const scenario::EndpointRef& from, const scenario::EndpointRef& to,
+                                       const scenario::PortRefText& port) const {
+  return impl_->explain(from, to, port);
+}
+
+const std::vector<ReachWarning>& Connectivity::warnings() const { return impl_->warnings; }
+
+}  // namespace eksim::reach
