@@ -88,6 +88,8 @@ bench-kernel: build
 # Every suite; JSON under build/bench/.
 bench: bench-kernel
 	$(BUILD)/bin/model_bench --benchmark_out=$(BUILD)/bench/model.json --benchmark_out_format=json
+	$(BUILD)/bin/reach_bench --benchmark_repetitions=$(BENCH_REPS) --benchmark_report_aggregates_only=true \
+	  --benchmark_out=$(BUILD)/bench/reach.json --benchmark_out_format=json
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp' '*.cc')

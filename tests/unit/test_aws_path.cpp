@@ -109,7 +109,12 @@ TEST_CASE("security-group references admit members and turn away others by group
   const Ends e;
   const auto member = engine().trace(e.app_b, e.db, Protocol::Tcp, 5432);
   CHECK(member.allowed());
-  CHECK(has_hop(member, "security-group", "alpha/db", "alpha/db ingress rule 1 allows TCP 5432"));
+  CHECK(has_hop(member, "security-group", "alpha/db", "ingress rule 1 allows TCP 5432 in"));
+  // An ENI with several groups: any of them may allow, and the hop names which.
+  const AwsEndpoint both = eni("both", "10.0.3.40", "a-app-b", {"alpha/web", "alpha/app"});
+  const auto v = engine().trace(both, e.db, Protocol::Tcp, 5432);
+  CHECK(v.allowed());
+  CHECK(has_hop(v, "security-group", "alpha/app, alpha/web", "alpha/app egress rule 1 allows TCP 5432 out"));
   blocked(engine().trace(e.web_b, e.db, Protocol::Tcp, 5432), Reason::SG_INGRESS_DENY, "security-group alpha/db");
   // Prefix-list peer: corp holds 10.0.3.0/24, so web-b still reaches 6432.
   CHECK(engine().allowed(e.web_b, e.db).to_string() == "TCP 6432");

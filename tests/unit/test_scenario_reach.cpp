@@ -119,7 +119,7 @@ TEST_CASE("reachability expectations: bad input names its place and the closest 
   CHECK(load_error(with_expect("expect:\n  - {from: c/web/client, to: \"web/server[Service]\", port: 80, allowed: true}\n"))
             .find("has no Service 'web/server'") != std::string::npos);
   CHECK(load_error(with_expect("expect:\n  - {from: \"c/ng-7[Node]\", to: c/web/server, port: 80, allowed: true}\n"))
-            .find("has no node 'ng-7' (did you mean 'ng-0'?)") != std::string::npos);
+            .find("has no node 'ng-7' (did you mean 'ng-1'?)") != std::string::npos);
   CHECK(load_error(with_expect("policy: {ipBlockMatchesPod: true}\n"))
             .find("did you mean 'ipBlockMatchesPods'") != std::string::npos);
 }

@@ -139,7 +139,8 @@ ConnectionSet sg_allows(const aws::NetworkModel& m, const std::vector<EntityInde
   return out;
 }
 
-// The first rule of `groups` allowing the connection: "group east/nodes, egress rule 2".
+// The first rule of `groups` allowing the connection: "egress rule 2", or
+// "east/nodes egress rule 2" when the set has several groups.
 std::optional<std::string> sg_allowing_rule(const aws::NetworkModel& m, const std::vector<EntityIndex>& groups,
                                             Direction dir, const AwsEndpoint& self, const AwsEndpoint& other,
                                             bool peered, k8s::Protocol protocol, std::uint16_t port) {
@@ -148,8 +149,9 @@ std::optional<std::string> sg_allowing_rule(const aws::NetworkModel& m, const st
     const auto& rules = dir == Direction::egress ? sg.egress : sg.ingress;
     for (std::size_t i = 0; i < rules.size(); ++i) {
       if (peer_matches(m, rules[i].peer, self, other, peered) && matches(rules[i].match, protocol, port)) {
-        return qualified(m, sg.vpc, sg.name) + (dir == Direction::egress ? " egress rule " : " ingress rule ") +
-               std::to_string(i + 1);
+        // The hop already names the set; name the group only when there are several.
+        const std::string group = groups.size() > 1 ? qualified(m, sg.vpc, sg.name) + " " : std::string();
+        return group + (dir == Direction::egress ? "egress rule " : "ingress rule ") + std::to_string(i + 1);
       }
     }
   }

@@ -197,7 +197,8 @@ struct Connectivity::Impl {
           pods.profiles.push_back(profile_of(w.pod, w.namespace_index));
         }
         engine_pod[p] = static_cast<std::uint32_t>(pods.pods.size());
-        pods.pods.push_back({pod.name, profile[pod.workload], pod.address, node_map[pod.node], pod.workload});
+        pods.pods.push_back(
+            {cluster_prefix(c) + pod.name, profile[pod.workload], pod.address, node_map[pod.node], pod.workload});
       }
       engines.emplace_back(objects, std::move(pods), settings);
       for (const PolicyWarning& w : policy_warnings(objects)) add_warning(w.where, w.message);
@@ -226,6 +227,12 @@ struct Connectivity::Impl {
            !pod_strict_branch[a] && !pod_strict_branch[b];
   }
 
+  static Verdict without_address_hops(Verdict v, net::Ipv4Address address) {
+    const std::string text = address.to_string();
+    std::erase_if(v.path, [&](const Hop& h) { return h.component == text; });
+    return v;
+  }
+
   static void append(Verdict& into, const Verdict& from) {
     into.path.insert(into.path.end(), from.path.begin(), from.path.end());
     if (!into.blocked && from.blocked) into.blocked = from.blocked;
@@ -250,12 +257,16 @@ struct Connectivity::Impl {
                                            protocol, port));
       return v;
     }
-    // Across clusters each side's policies see the other as an address.
-    append(v, engines[pa.cluster].decide(Endpoint::of_pod(engine_pod[a]), Endpoint::of_address(pb.address),
-                                         protocol, port));
+    // Across clusters each side's policies see the other as an address; the
+    // hops where a cluster says it has no policy for an address are noise.
+    const net::Ipv4Address seen = egress_endpoint(a, pb.address).address;
+    append(v, without_address_hops(engines[pa.cluster].decide(Endpoint::of_pod(engine_pod[a]),
+                                                              Endpoint::of_address(pb.address), protocol, port),
+                                   pb.address));
     if (v.blocked) return v;
-    append(v, engines[pb.cluster].decide(Endpoint::of_address(egress_endpoint(a, pb.address).address),
-                                         Endpoint::of_pod(engine_pod[b]), protocol, port));
+    append(v, without_address_hops(engines[pb.cluster].decide(Endpoint::of_address(seen),
+                                                              Endpoint::of_pod(engine_pod[b]), protocol, port),
+                                   seen));
     return v;
   }
 
@@ -436,6 +447,193 @@ struct Connectivity::Impl {
     return out;
   }
 
+  // A connection to node:port where port is a NodePort: kube-proxy on that
+  // node forwards it to an endpoint pod. With externalTrafficPolicy Cluster it
+  // may go to a pod on another node and is masqueraded to the node's address
+  // (so policies see the node); with Local only the node's own endpoints
+  // serve and the client's address is kept.
+  template <typename Destination>
+  [[nodiscard]] std::vector<Destination> node_port_destinations(std::uint32_t n, k8s::Protocol protocol,
+                                                                std::uint16_t port) const {
+    const std::uint32_t c = layout.nodes[n].cluster;
+    const auto& services = s.clusters[c].objects.services;
+    std::vector<Destination> out;
+    const std::string node = node_display(n);
+    for (std::uint32_t i = 0; i < services.size(); ++i) {
+      for (std::uint32_t p = 0; p < services[i].ports.size(); ++p) {
+        const k8s::ServicePort& sp = services[i].ports[p];
+        if (layout.node_ports[c][i][p] != port || sp.protocol != protocol) continue;
+        const bool local = services[i].external_traffic_policy == k8s::TrafficPolicy::Local;
+        for (const Target& t : service_targets(c, services[i], sp)) {
+          if (local && layout.pods[t.pod].node != n) continue;
+          Destination d;
+          d.name = pod_display(t.pod);
+          d.pod = t.pod;
+          d.port = t.port.value_or(0);
+          d.node_port_node = n;
+          d.node_port = port;
+          d.keeps_source = local;
+          if (!t.port) {
+            d.blocked = Blocked{Reason::TARGET_PORT_NOT_FOUND, "Service " + services[i].id, "port " + sp.name,
+                                "targetPort '" + sp.target_port.name + "' names no container port of " + d.name};
+          } else {
+            d.before.push_back({"node-port", node + ":" + std::to_string(port),
+                                "Service " + services[i].id + " -> " + d.name + " " +
+                                    layout.pods[t.pod].address.to_string() + ":" + std::to_string(*t.port) +
+                                    (local ? " (externalTrafficPolicy Local: client address kept)"
+                                           : " (masqueraded to the node's address)")});
+          }
+          out.push_back(std::move(d));
+        }
+        if (out.empty()) {
+          Destination d;
+          d.name = node;
+          d.blocked = Blocked{Reason::NO_ENDPOINTS, "Service " + services[i].id, "",
+                              "no running endpoint of Service " + services[i].id +
+                                  (local ? " on node " + node + " (externalTrafficPolicy Local)" : std::string())};
+          out.push_back(std::move(d));
+        }
+        return out;
+      }
+    }
+    Destination d;
+    d.name = node;
+    d.blocked = Blocked{Reason::SERVICE_PORT_NOT_FOUND, "node " + node, "",
+                        "no NodePort Service listens on " + std::to_string(port) + "/" +
+                            std::string(k8s::to_string(protocol)) + " of node " + node};
+    out.push_back(std::move(d));
+    return out;
+  }
+
+  [[nodiscard]] Verdict via_node_port(std::optional<std::uint32_t> src_pod, std::optional<std::uint32_t> src_node,
+                                      std::optional<net::Ipv4Address> src_address, std::uint32_t n,
+                                      std::uint16_t node_port, std::uint32_t b, k8s::Protocol protocol,
+                                      std::uint16_t port, bool keeps_source) const {
+    Verdict v;
+    const net::Ipv4Address node_address = layout.nodes[n].address;
+    // To the node, at the NodePort.
+    if (src_pod) {
+      if (aws_layers() && !(layout.pods[*src_pod].node == n && !pod_strict_branch[*src_pod])) {
+        append(v, aws.trace(egress_endpoint(*src_pod, node_address), node_endpoint[n], protocol, node_port));
+        if (v.blocked) return v;
+      }
+      append(v, without_address_hops(engines[layout.pods[*src_pod].cluster].decide(
+                                         Endpoint::of_pod(engine_pod[*src_pod]), Endpoint::of_address(node_address),
+                                         protocol, node_port),
+                                     node_address));
+    } else if (aws_layers()) {
+      const AwsEndpoint from = src_node ? node_endpoint[*src_node]
+                                        : AwsEndpoint::external(*src_address, src_address->to_string());
+      if (!(src_node && *src_node == n)) append(v, aws.trace(from, node_endpoint[n], protocol, node_port));
+    }
+    if (v.blocked) return v;
+    // From the node to the endpoint pod.
+    if (!keeps_source) {
+      append(v, node_to_pod(n, b, protocol, port));
+      return v;
+    }
+    const std::uint32_t cb = layout.pods[b].cluster;
+    if (src_pod && layout.pods[*src_pod].cluster == cb) {
+      append(v, engines[cb].decide(Endpoint::of_pod(engine_pod[*src_pod]), Endpoint::of_pod(engine_pod[b]), protocol,
+                                   port));
+    } else {
+      const net::Ipv4Address seen = src_pod     ? egress_endpoint(*src_pod, node_address).address
+                                    : src_node  ? layout.nodes[*src_node].address
+                                                : *src_address;
+      if (src_node && *src_node == n) return node_to_pod(n, b, protocol, port);
+      append(v, without_address_hops(engines[cb].decide(Endpoint::of_address(seen), Endpoint::of_pod(engine_pod[b]),
+                                                        protocol, port),
+                                     seen));
+    }
+    return v;
+  }
+
+  // The AWS load balancer of a LoadBalancer Service, reduced to what decides
+  // reachability: an internet-facing one needs an internet gateway and a
+  // public subnet to live in, an internal one answers only inside its VPC,
+  // loadBalancerSourceRanges filter clients; then it opens its own connection
+  // from an address in its subnet (no client IP preservation, the NLB default
+  // for ip targets) to the pod (ip targets) or to the NodePort of the pod's
+  // node (instance targets; kube-proxy forwards from there). Listeners,
+  // health checks and the load balancer's own security groups are not modelled.
+  [[nodiscard]] Verdict via_load_balancer(std::optional<std::uint32_t> src_pod,
+                                          std::optional<net::Ipv4Address> src_address, const k8s::Service& svc,
+                                          std::uint16_t node_port, std::uint32_t b, k8s::Protocol protocol,
+                                          std::uint16_t port) const {
+    Verdict v;
+    const k8s::AwsLoadBalancer& lb = *svc.load_balancer;
+    const std::uint32_t c = layout.pods[b].cluster;
+    const aws::EntityIndex vpc = s.clusters[c].vpc;
+    const std::string component = "load balancer of " + svc.id;
+    const bool internet = lb.scheme == k8s::LoadBalancerScheme::InternetFacing;
+    const net::Ipv4Address client = src_pod ? egress_endpoint(*src_pod, net::Ipv4Address(0)).address : *src_address;
+    if (!lb.source_ranges.empty() &&
+        std::none_of(lb.source_ranges.begin(), lb.source_ranges.end(),
+                     [&](const k8s::IpCidr& r) { return !r.ipv6 && r.ipv4.contains(client); })) {
+      v.blocked = Blocked{Reason::SG_INGRESS_DENY, component, "loadBalancerSourceRanges",
+                          client.to_string() + " is outside the Service's loadBalancerSourceRanges"};
+      return v;
+    }
+    // Where the load balancer's address lives.
+    std::optional<aws::EntityIndex> subnet;
+    for (aws::EntityIndex i = 0; i < s.network.subnets.size() && !subnet; ++i) {
+      const aws::Subnet& sn = s.network.subnets[i];
+      if (sn.vpc != vpc) continue;
+      if (!internet) {
+        subnet = layout.nodes[layout.pods[b].node].subnet;
+        break;
+      }
+      for (const aws::Route& r : s.network.route_tables[sn.route_table].routes) {
+        if (r.target == aws::RouteTargetKind::internet_gateway && r.destination.kind == aws::RouteDestination::Kind::cidr &&
+            r.destination.cidr.prefix_length() == 0) {
+          subnet = i;
+        }
+      }
+    }
+    if (!subnet) {
+      v.blocked = Blocked{Reason::NO_INTERNET_ROUTE, component, "",
+                          "an internet-facing load balancer needs a public subnet (a route 0.0.0.0/0 to an internet "
+                          "gateway) in VPC " + s.network.vpcs[vpc].name + ", and it has none"};
+      return v;
+    }
+    if (!internet && !src_pod) {
+      v.blocked = Blocked{Reason::NO_ROUTE, component, "",
+                          "the load balancer is internal (scheme internal): " + client.to_string() +
+                              " outside the VPC cannot reach it"};
+      return v;
+    }
+    const aws::Subnet& sn = s.network.subnets[*subnet];
+    const net::Ipv4Address address(sn.cidr.last().value() - 1);
+    std::vector<aws::EntityIndex> groups;
+    if (const auto g = s.network.find_security_group(vpc, "default")) groups.push_back(*g);
+    const AwsEndpoint from = AwsEndpoint::eni(s.network, *subnet, address, groups, component);
+    const bool ip_targets = lb.target_type == k8s::NlbTargetType::Ip;
+    v.path.push_back({"load-balancer", svc.id,
+                      std::string(internet ? "internet-facing" : "internal") + ", " +
+                          (ip_targets ? "ip" : "instance") + " targets, in subnet " + sn.name + " (" +
+                          address.to_string() + ")"});
+    if (ip_targets) {
+      if (aws_layers()) {
+        append(v, aws.trace(from, pod_endpoint[b], protocol, port));
+        if (v.blocked) return v;
+      }
+      append(v, without_address_hops(engines[c].decide(Endpoint::of_address(address), Endpoint::of_pod(engine_pod[b]),
+                                                       protocol, port),
+                                     address));
+      return v;
+    }
+    const std::uint32_t n = layout.pods[b].node;
+    if (aws_layers()) {
+      append(v, aws.trace(from, node_endpoint[n], protocol, node_port));
+      if (v.blocked) return v;
+    }
+    v.path.push_back({"node-port", node_display(n) + ":" + std::to_string(node_port),
+                      "kube-proxy -> " + pod_display(b) + " " + layout.pods[b].address.to_string() + ":" +
+                          std::to_string(port)});
+    append(v, node_to_pod(n, b, protocol, port));
+    return v;
+  }
+
   [[nodiscard]] ConnectionAnswer explain(const scenario::EndpointRef& from_ref, const scenario::EndpointRef& to_ref,
                                          const scenario::PortRefText& port_text) const {
     const Resolved from = resolve(from_ref);
@@ -470,6 +668,12 @@ struct Connectivity::Impl {
       std::uint16_t port = 0;
       std::vector<Hop> before;
       std::optional<Blocked> blocked;  // translation failed
+      // Reached through a NodePort of this node: the port there, and whether
+      // the client's address survives (externalTrafficPolicy: Local).
+      std::optional<std::uint32_t> node_port_node;
+      std::uint16_t node_port = 0;
+      bool keeps_source = false;
+      const k8s::Service* load_balancer = nullptr;  // reached through this Service's AWS load balancer
     };
     std::vector<Destination> destinations;
     if (to.service) {
@@ -488,7 +692,7 @@ struct Connectivity::Impl {
         for (const k8s::ServicePort& p : svc.ports) {
           ports += (ports.empty() ? "" : ", ") + std::to_string(p.port) + "/" + std::string(k8s::to_string(p.protocol));
         }
-        Destination d{answer.to, {}, {}, port_text.port, {}, Blocked{}};
+        Destination d{answer.to, {}, {}, port_text.port, {}, Blocked{}, {}, 0, false, nullptr};
         d.blocked->reason = Reason::SERVICE_PORT_NOT_FOUND;
         d.blocked->component = "Service " + svc.id;
         d.blocked->message = "Service " + svc.id + " exposes " + (ports.empty() ? "no ports" : ports) + ", not " +
@@ -496,7 +700,11 @@ struct Connectivity::Impl {
         destinations.push_back(std::move(d));
       } else {
         for (const Target& t : service_targets(c, svc, *sp)) {
-          Destination d{pod_display(t.pod), t.pod, {}, t.port.value_or(0), {}, {}};
+          Destination d{pod_display(t.pod), t.pod, {}, t.port.value_or(0), {}, {}, {}, 0, false, nullptr};
+          if (to.load_balancer) {
+            d.load_balancer = &svc;
+            d.node_port = layout.node_ports[c][*to.service][static_cast<std::size_t>(sp - svc.ports.data())];
+          }
           if (!t.port) {
             d.blocked = Blocked{Reason::TARGET_PORT_NOT_FOUND, "Service " + svc.id, "port " + sp->name,
                                 "targetPort '" + sp->target_port.name + "' names no " +
@@ -511,7 +719,7 @@ struct Connectivity::Impl {
           destinations.push_back(std::move(d));
         }
         if (destinations.empty()) {
-          Destination d{answer.to, {}, {}, port_text.port, {}, Blocked{}};
+          Destination d{answer.to, {}, {}, port_text.port, {}, Blocked{}, {}, 0, false, nullptr};
           d.blocked->reason = Reason::NO_ENDPOINTS;
           d.blocked->component = "Service " + svc.id;
           d.blocked->message = "no running pod matches the selector of Service " + svc.id;
@@ -519,9 +727,9 @@ struct Connectivity::Impl {
         }
       }
     } else {
-      if (to.node) throw std::invalid_argument("endpoint '" + to_ref.text + "': a node as destination is not modelled; name a host-network workload");
-      for (const std::uint32_t p : to.pods) destinations.push_back({pod_display(p), p, {}, port_text.port, {}, {}});
-      if (to.external) destinations.push_back({to.external->to_string(), {}, to.external, port_text.port, {}, {}});
+      if (to.node) destinations = node_port_destinations<Destination>(*to.node, protocol, port_text.port);
+      for (const std::uint32_t p : to.pods) destinations.push_back({pod_display(p), p, {}, port_text.port, {}, {}, {}, 0, false, nullptr});
+      if (to.external) destinations.push_back({to.external->to_string(), {}, to.external, port_text.port, {}, {}, {}, 0, false, nullptr});
       if (destinations.empty()) {
         throw std::invalid_argument("endpoint '" + to_ref.text + "': no running pod (see eksim capacity)");
       }
@@ -535,6 +743,12 @@ struct Connectivity::Impl {
         v.path = dst.before;
         if (dst.blocked) {
           v.blocked = dst.blocked;
+        } else if (dst.load_balancer) {
+          append(v, via_load_balancer(src.pod, src.address, *dst.load_balancer, dst.node_port, *dst.pod, protocol,
+                                      dst.port));
+        } else if (dst.node_port_node) {
+          append(v, via_node_port(src.pod, src.node, src.address, *dst.node_port_node, dst.node_port, *dst.pod,
+                                  protocol, dst.port, dst.keeps_source));
         } else if (src.pod && dst.pod) {
           append(v, pod_to_pod(*src.pod, *dst.pod, protocol, dst.port));
         } else if (src.pod) {
@@ -676,7 +890,12 @@ struct Connectivity::Impl {
     if (aws_layers()) {
       for (const std::uint32_t b : aws.address_class_starts()) cuts.insert(b);
     }
-    for (const aws::Vpc& vpc : s.network.vpcs) {
+    // With the AWS layers, addresses inside a VPC belong to its ENIs, not to
+    // the outside world. A folder of manifests has a made-up VPC, which must
+    // not carve a hole into the external ranges.
+    const std::vector<aws::Vpc> no_vpcs;
+    const std::vector<aws::Vpc>& vpcs = aws_layers() ? s.network.vpcs : no_vpcs;
+    for (const aws::Vpc& vpc : vpcs) {
       for (const net::Cidr& b : vpc.cidrs) {
         cuts.insert(b.first().value());
         cuts.insert(std::uint64_t{b.last().value()} + 1);
@@ -686,7 +905,7 @@ struct Connectivity::Impl {
     for (auto it = cuts.begin(); std::next(it) != cuts.end(); ++it) {
       const auto first = static_cast<std::uint32_t>(*it);
       const auto last = static_cast<std::uint32_t>(*std::next(it) - 1);
-      const bool in_vpc = std::any_of(s.network.vpcs.begin(), s.network.vpcs.end(), [&](const aws::Vpc& v) {
+      const bool in_vpc = std::any_of(vpcs.begin(), vpcs.end(), [&](const aws::Vpc& v) {
         return std::any_of(v.cidrs.begin(), v.cidrs.end(),
                            [&](const net::Cidr& b) { return b.contains(net::Ipv4Address(first)); });
       });

@@ -68,6 +68,59 @@ std::vector<std::optional<net::Ipv4Address>> assign_cluster_ips(const scenario::
   return ips;
 }
 
+// The default --service-node-port-range of the API server.
+constexpr std::uint16_t kNodePortFirst = 30000;
+constexpr std::uint16_t kNodePortLast = 32767;
+
+// NodePorts as written, then the others from a hash of "service/port" (the
+// API server picks at random), so that they stay put as Services come and go.
+std::vector<std::vector<std::uint16_t>> assign_node_ports(const scenario::Cluster& c) {
+  const auto& services = c.objects.services;
+  std::vector<std::vector<std::uint16_t>> ports(services.size());
+  std::set<std::pair<std::uint16_t, k8s::Protocol>> taken;
+  auto wants = [](const k8s::Service& svc) {
+    return svc.type == k8s::ServiceType::NodePort || svc.type == k8s::ServiceType::LoadBalancer;
+  };
+  for (std::size_t i = 0; i < services.size(); ++i) {
+    ports[i].assign(services[i].ports.size(), 0);
+    if (!wants(services[i])) continue;
+    for (std::size_t p = 0; p < services[i].ports.size(); ++p) {
+      const k8s::ServicePort& sp = services[i].ports[p];
+      if (sp.node_port == 0) continue;
+      if (sp.node_port < kNodePortFirst || sp.node_port > kNodePortLast) {
+        throw scenario::LoadError(services[i].where, "Service " + services[i].id + ": nodePort " +
+                                                         std::to_string(sp.node_port) +
+                                                         " is outside the node port range 30000-32767");
+      }
+      if (!taken.emplace(sp.node_port, sp.protocol).second) {
+        throw scenario::LoadError(services[i].where, "Service " + services[i].id + ": nodePort " +
+                                                         std::to_string(sp.node_port) + " is already allocated");
+      }
+      ports[i][p] = sp.node_port;
+    }
+  }
+  constexpr std::uint32_t kRange = kNodePortLast - kNodePortFirst + 1;
+  for (std::size_t i = 0; i < services.size(); ++i) {
+    if (!wants(services[i])) continue;
+    for (std::size_t p = 0; p < services[i].ports.size(); ++p) {
+      if (ports[i][p] != 0) continue;
+      const k8s::ServicePort& sp = services[i].ports[p];
+      const std::uint64_t h = sim::stable_hash(services[i].id + "/" + std::to_string(sp.port), 0x40de9047ULL);
+      for (std::uint32_t step = 0; step < kRange; ++step) {
+        const auto port = static_cast<std::uint16_t>(kNodePortFirst + (h + step) % kRange);
+        if (taken.emplace(port, sp.protocol).second) {
+          ports[i][p] = port;
+          break;
+        }
+      }
+      if (ports[i][p] == 0) {
+        throw scenario::LoadError(services[i].where, "Service " + services[i].id + ": the node port range is full");
+      }
+    }
+  }
+  return ports;
+}
+
 }  // namespace
 
 net::Cidr default_service_cidr(const scenario::Scenario& s, std::uint32_t cluster) {
@@ -117,6 +170,7 @@ Layout lay_out(const scenario::Scenario& s) {
   for (std::uint32_t c = 0; c < s.clusters.size(); ++c) {
     out.service_cidrs.push_back(default_service_cidr(s, c));
     out.cluster_ips.push_back(assign_cluster_ips(s.clusters[c], out.service_cidrs.back()));
+    out.node_ports.push_back(assign_node_ports(s.clusters[c]));
   }
   return out;
 }

@@ -20,7 +20,8 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
-std::string dot_id(const std::string& s) { return "\"" + json_escape(s) + "\""; }
+// json_escape quotes and escapes, which is also what Graphviz wants.
+std::string dot_id(const std::string& s) { return json_escape(s); }
 
 void verdict_json(JsonWriter& w, const reach::Verdict& v) {
   w.key("allowed").value(v.allowed());
@@ -155,10 +156,11 @@ std::string check_text(const std::vector<CheckOutcome>& outcomes) {
     out += "FAIL  " + o.where + ": " + o.answer.from + " => " + o.answer.to + " " + o.answer.port + ": expected " +
            (o.expected_allowed ? "ALLOWED" : "BLOCKED") + ", got " + outcome_word(o.answer) + "\n";
     std::string why = explain_text(o.answer);
-    // Indent the explanation under the failure.
+    // Indent the explanation under the failure, without its title line.
     for (std::size_t start = why.find('\n') + 1; start < why.size();) {
       const auto end = why.find('\n', start);
-      out += "    " + why.substr(start, end - start) + "\n";
+      const std::string line = why.substr(start, end - start);
+      if (!line.empty()) out += "    " + line + "\n";
       start = end + 1;
     }
   }

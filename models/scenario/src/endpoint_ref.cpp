@@ -77,7 +77,7 @@ std::optional<EndpointRef> parse_endpoint_ref(std::string_view text, std::string
   if (ref.kind == "Node") {
     // Nodes are cluster-scoped: cluster/node.
     if (count != 2) {
-      fail(error, "'" + ref.text + "': a node is named cluster/nodegroup-index, e.g. shop/general-0[Node]");
+      fail(error, "'" + ref.text + "': a node is named cluster/nodegroup-index, e.g. shop/general-1[Node]");
       return std::nullopt;
     }
     ref.cluster = std::string(parts[0]);

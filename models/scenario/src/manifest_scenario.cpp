@@ -1,7 +1,6 @@
 #include "eksim/scenario/manifest_scenario.hpp"
 
 #include <algorithm>
-#include <filesystem>
 
 #include "eksim/k8s/manifest_loader.hpp"
 
@@ -31,9 +30,8 @@ Scenario scenario_for_manifests(const std::string& folder) {
   const int per_node_room = std::max(kPodsPerNode - per_node - 4, 1);  // 4: aws-node, kube-proxy, CoreDNS share
   const int nodes = std::max(kAzs, ((pods + per_node_room - 1) / per_node_room + kAzs - 1) / kAzs * kAzs);
 
-  const std::string path = std::filesystem::absolute(folder).lexically_normal().string();
   std::string quoted;  // a YAML single-quoted scalar doubles its quotes
-  for (char c : path) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+  for (char c : folder) quoted += c == '\'' ? std::string("''") : std::string(1, c);
   std::string yaml =
       "scenario: {name: manifests}\n"
       "regions: {us-east-1: {azs: [use1-az1, use1-az2, use1-az4]}}\n"
@@ -53,8 +51,14 @@ Scenario scenario_for_manifests(const std::string& folder) {
       ", subnets: [subnet-a, subnet-b, subnet-c]}\n"
       "    manifests: ['" +
       quoted + "']\n";
-  Scenario s = load_scenario_text(yaml, path + " (default placement)");
-  s.file = path;
+  // A name without a folder, so that the manifest path resolves as the user
+  // gave it and messages print it the same way.
+  Scenario s = load_scenario_text(yaml, "default-placement");
+  s.file = folder;
+  // The made-up nodes carry none of the labels the manifests' nodeSelectors
+  // may ask for (a node group, an instance type); scheduling is not the
+  // question here, so every pod may run anywhere.
+  for (k8s::Workload& w : s.clusters.front().objects.workloads) w.pod.node_selector.clear();
   return s;
 }
 

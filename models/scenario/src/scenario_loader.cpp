@@ -48,7 +48,8 @@ void check_endpoint(const YamlReader& r, const YAML::Node& node, const EndpointR
   std::vector<std::string> names;
   if (ref.kind == "Node") {
     for (const NodeGroup& g : cluster->node_groups) {
-      for (int i = 0; i < g.count; ++i) names.push_back(g.name + "-" + std::to_string(i));
+      // Nodes are numbered from 1 in each group, as `eksim capacity` names them.
+      for (int i = 1; i <= g.count; ++i) names.push_back(g.name + "-" + std::to_string(i));
     }
     if (std::find(names.begin(), names.end(), ref.name) != names.end()) return;
     r.fail(node, "endpoint '" + ref.text + "': cluster '" + cluster->name + "' has no node '" + ref.name + "'" +

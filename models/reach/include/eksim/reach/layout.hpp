@@ -45,6 +45,9 @@ struct Layout {
   std::vector<net::Cidr> service_cidrs;  // per cluster
   // [cluster][service]: the ClusterIP, or nullopt for headless and ExternalName Services.
   std::vector<std::vector<std::optional<net::Ipv4Address>>> cluster_ips;
+  // [cluster][service][port]: the NodePort of each port of a NodePort or
+  // LoadBalancer Service (0 for other types).
+  std::vector<std::vector<std::vector<std::uint16_t>>> node_ports;
 };
 
 // EKS picks the Service range when the cluster is created: 172.20.0.0/16 when

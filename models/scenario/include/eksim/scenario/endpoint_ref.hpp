@@ -8,7 +8,7 @@
 //   web/cart[LoadBalancer]       the AWS load balancer of a LoadBalancer Service
 //   web/frontend[Deployment]     a workload of that kind (when names clash)
 //   web/debug[Pod]               a bare pod (a workload of kind Pod)
-//   shop/general-0[Node]         a node: cluster/nodegroup-index
+//   shop/general-1[Node]         a node: cluster/nodegroup-index (from 1)
 //   203.0.113.9 or 203.0.113.9[External]   an address: a pod's, a node's, a
 //                                ClusterIP, or else outside every cluster
 //
