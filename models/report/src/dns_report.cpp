@@ -79,7 +79,7 @@ std::string dns_lookup_text(const dns::TracedLookup& t) {
   out += "\nanswer  " + result_line(t) + "\n";
   for (const auto& n : t.result.notes) out += "why     " + n + "\n";
   out += "total   " + format_duration_human(t.result.finished - t.result.started) + ", " +
-         std::to_string(t.result.queries) + " queries\n";
+         std::to_string(t.result.queries) + (t.result.queries == 1 ? " query\n" : " queries\n");
   return out;
 }
 
