@@ -6,7 +6,7 @@
 #include <map>
 #include <random>
 
-#include "test_policy_model.hpp"
+#include "policy_reference.hpp"
 
 using eksim::k8s::Protocol;
 using eksim::net::Ipv4Address;
@@ -17,17 +17,6 @@ using namespace eksim::test_policy;
 namespace {
 
 // ---- random clusters, written as YAML
-
-struct Random {
-  std::mt19937 rng;
-  explicit Random(unsigned seed) : rng(seed) {}
-  int below(int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng); }
-  bool coin() { return below(2) == 1; }
-  template <typename T>
-  const T& pick(const std::vector<T>& v) {
-    return v[static_cast<std::size_t>(below(static_cast<int>(v.size())))];
-  }
-};
 
 const std::vector<std::string> kApps = {"web", "db", "api"};
 const std::vector<std::string> kPortsYaml = {
@@ -204,23 +193,12 @@ std::string join(const RandomCluster& c, std::optional<std::size_t> without = st
 
 // ---- the reference: one connection at a time, straight from the rules
 
-struct RefEndpoint {
-  bool pod = false;
-  const k8s::PodTemplate* spec = nullptr;
-  std::uint32_t ns = 0;
-  Ipv4Address address;
-};
-
 class Reference {
  public:
   Reference(const k8s::ManifestSet& set, const ClusterPods& pods, bool ip_block_matches_pods)
       : set_(set), pods_(pods), blocks_match_pods_(ip_block_matches_pods) {}
 
-  RefEndpoint pod(std::uint32_t i) const {
-    const auto& p = pods_.pods[i];
-    const auto& w = set_.workloads[p.workload];
-    return RefEndpoint{true, &w.pod, w.namespace_index, p.address};
-  }
+  RefEndpoint pod(std::uint32_t i) const { return ref_pod(set_, pods_, i); }
 
   bool allowed(const RefEndpoint& s, const RefEndpoint& d, Protocol proto, std::uint16_t port) const {
     return (!s.pod || side(s, d, d, true, proto, port)) && (!d.pod || side(d, s, d, false, proto, port));
@@ -348,7 +326,7 @@ class Reference {
   bool blocks_match_pods_;
 };
 
-const std::vector<std::pair<Protocol, std::uint16_t>> kProbes = {
+const Probes kProbes = {
     {Protocol::Tcp, 80},  {Protocol::Tcp, 8080}, {Protocol::Tcp, 85},   {Protocol::Udp, 53},
     {Protocol::Udp, 80},  {Protocol::Sctp, 81},  {Protocol::Tcp, 9090}, {Protocol::Tcp, 443}};
 
@@ -368,19 +346,12 @@ TEST_CASE("differential: the class matrix equals a pod-by-pod evaluation on rand
     const Reference ref(c.set, c.engine.pods(), match_pods);
     const auto n = static_cast<std::uint32_t>(c.engine.pods().pods.size());
     for (std::uint32_t s = 0; s < n; ++s) {
-      for (std::uint32_t d = 0; d < n; ++d) {
-        if (s == d) continue;
-        const auto cell = c.engine.allowed_pods(s, d);
-        for (const auto& [proto, port] : kProbes) {
-          const bool want = ref.allowed(ref.pod(s), ref.pod(d), proto, port);
-          INFO(c.engine.pods().pods[s].name << " -> " << c.engine.pods().pods[d].name << ' '
-                                            << k8s::to_string(proto) << ' ' << port);
-          REQUIRE(cell->contains(proto, port) == want);
-          REQUIRE(c.engine.decide(Endpoint::of_pod(s), Endpoint::of_pod(d), proto, port).allowed() == want);
-          ++compared;
-          allowed += want ? 1 : 0;
-        }
-      }
+      compare_from_pod(
+          c, s, kProbes,
+          [&](std::uint32_t src, std::uint32_t dst, Protocol proto, std::uint16_t port) {
+            return ref.allowed(ref.pod(src), ref.pod(dst), proto, port);
+          },
+          compared, allowed);
       for (const Ipv4Address a : kOutside) {
         // An address that is a pod's stands for that pod (10.0.0.13 is one in larger clusters).
         RefEndpoint out{false, nullptr, 0, a};
@@ -388,17 +359,12 @@ TEST_CASE("differential: the class matrix equals a pod-by-pod evaluation on rand
           if (c.engine.pods().pods[p].address == a) out = ref.pod(p);
         }
         if (out.pod && out.spec == ref.pod(s).spec && out.address == ref.pod(s).address) continue;
-        const std::uint32_t ext = c.engine.class_of_address(a);
-        for (const auto& [proto, port] : kProbes) {
-          INFO(c.engine.pods().pods[s].name << " <-> " << a.to_string() << ' ' << k8s::to_string(proto) << ' ' << port);
-          const bool to = ref.allowed(ref.pod(s), out, proto, port);
-          const bool from = ref.allowed(out, ref.pod(s), proto, port);
-          REQUIRE(c.engine.allowed(c.engine.class_of_pod(s), ext).contains(proto, port) == to);
-          REQUIRE(c.engine.allowed(ext, c.engine.class_of_pod(s)).contains(proto, port) == from);
-          REQUIRE(c.engine.decide(Endpoint::of_pod(s), Endpoint::of_address(a), proto, port).allowed() == to);
-          REQUIRE(c.engine.decide(Endpoint::of_address(a), Endpoint::of_pod(s), proto, port).allowed() == from);
-          compared += 2;
-        }
+        compare_with_address(
+            c, s, a, kProbes,
+            [&](bool outbound, Protocol proto, std::uint16_t port) {
+              return outbound ? ref.allowed(ref.pod(s), out, proto, port) : ref.allowed(out, ref.pod(s), proto, port);
+            },
+            compared);
       }
     }
   }

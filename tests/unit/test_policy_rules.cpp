@@ -436,7 +436,8 @@ spec:
   REQUIRE(ok.path.size() == 4);
   CHECK(ok.path[1].detail == "egress: not isolated for egress: no policy selects it");
   CHECK(ok.path[2].component == "x/c-0");
-  CHECK(ok.path[2].detail == "ingress: allowed by NetworkPolicy x/allow-from-zb, ingress rule 1");
+  CHECK(ok.path[2].detail == "ingress: passed on by AdminNetworkPolicy deny-y (priority 10), ingress rule 'pass-z'; "
+              "allowed by NetworkPolicy x/allow-from-zb, ingress rule 1");
   const Verdict ya = decide_pods(c, "y/a", "x/b", Protocol::Tcp, 80);
   CHECK(ya.path[2].detail == "ingress: allowed by AdminNetworkPolicy allow-ya (priority 5), ingress rule 'allow-ya'");
 }

@@ -1,8 +1,8 @@
 // The tiered form itself, as the Calico importer will use it: tiers by
 // order, rule actions Allow, Deny, Pass and Log, end-of-tier Deny and Pass,
-// and arbitrary predicates. Policies are built by hand here (Calico
-// manifests are not imported yet) on the e2e model of test_policy_model.hpp,
-// together with a NetworkPolicy written as YAML.
+// and arbitrary predicates. Policies are built by hand here (the compiler
+// from Calico manifests is tested in test_calico_policy.cpp) on the e2e
+// model of test_policy_model.hpp, together with a NetworkPolicy written as YAML.
 #include "test_policy_model.hpp"
 
 #include "eksim/reach/policy_compile.hpp"
@@ -31,7 +31,7 @@ CompiledRule rule(RuleAction action, std::vector<Peer> peers, const std::string&
   r.action = action;
   r.all_peers = peers.empty();
   r.peers = std::move(peers);
-  r.origin = RuleOrigin{PolicyKind::CalicoNetworkPolicy, policy, tier, std::nullopt, Direction::Ingress, index, "", {}};
+  r.origin = RuleOrigin{PolicyKind::CalicoNetworkPolicy, policy, tier, std::nullopt, Direction::Ingress, index, "", {}, std::nullopt};
   return r;
 }
 
@@ -111,7 +111,7 @@ TEST_CASE("tiers: Deny, Pass and Log rules, end-of-tier Deny and Pass, then Netw
   const Verdict z = verdict("z/a", "x/a");
   REQUIRE(z.blocked);
   CHECK(z.blocked->reason == Reason::CALICO_DENY);
-  CHECK(z.blocked->component == "Calico NetworkPolicy security.deny-z");
+  CHECK(z.blocked->component == "Calico tier security, NetworkPolicy security.deny-z");
   CHECK(z.blocked->rule == "ingress rule 2");  // the Log rule before it does not decide
   const Verdict x = verdict("x/b", "x/a");
   REQUIRE(x.blocked);
@@ -123,7 +123,8 @@ TEST_CASE("tiers: Deny, Pass and Log rules, end-of-tier Deny and Pass, then Netw
   CHECK(yb.blocked->component == "NetworkPolicy x/only-ya");
   const Verdict ya = verdict("y/a", "x/a");
   REQUIRE(ya.allowed());
-  CHECK(ya.path[2].detail == "ingress: allowed by Calico NetworkPolicy platform.allow-ya, ingress rule 1");
+  CHECK(ya.path[2].detail == "ingress: passed on by Calico tier security, NetworkPolicy security.deny-z, ingress rule 3; "
+              "allowed by Calico tier platform, NetworkPolicy platform.allow-ya, ingress rule 1");
 }
 
 TEST_CASE("tiers: a peer is the conjunction of selector, notSelector, nets and notNets; notPorts", "[policy]") {
@@ -168,5 +169,5 @@ TEST_CASE("tiers: a peer is the conjunction of selector, notSelector, nets and n
   const Verdict v = c.engine.decide(outside, Endpoint::of_pod(pod(c, "y/a")), Protocol::Udp, 53);
   REQUIRE(v.blocked);
   CHECK(v.blocked->reason == Reason::CALICO_END_OF_TIER_DENY);
-  CHECK(v.blocked->component == "Calico NetworkPolicy security.guard-y");
+  CHECK(v.blocked->component == "Calico tier security, NetworkPolicy security.guard-y (order 0)");
 }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "eksim/reach/calico_compile.hpp"
+
 namespace eksim::reach {
 namespace {
 
@@ -74,7 +76,7 @@ std::vector<CompiledRule> network_policy_rules(const k8s::NetworkPolicy& np, Dir
     for (const auto& p : r.peers) c.peers.push_back(network_policy_peer(p, np.namespace_index));
     c.all_ports = r.allows_all_ports();
     for (const auto& p : r.ports) c.ports.push_back(network_policy_port(p));
-    c.origin = RuleOrigin{PolicyKind::NetworkPolicy, np.id, tier, std::nullopt, d, i, "", r.where};
+    c.origin = RuleOrigin{PolicyKind::NetworkPolicy, np.id, tier, std::nullopt, d, i, "", r.where, std::nullopt};
     out.push_back(std::move(c));
   }
   return out;
@@ -146,7 +148,7 @@ std::vector<CompiledRule> admin_rules(const std::vector<k8s::AdminRule>& rules, 
     for (const auto& p : r.peers) c.peers.push_back(admin_peer(p));
     c.all_ports = r.all_ports();
     for (const auto& p : r.ports) c.ports.push_back(admin_port(p));
-    c.origin = RuleOrigin{kind, name, tier, priority, d, i, r.name, r.where};
+    c.origin = RuleOrigin{kind, name, tier, priority, d, i, r.name, r.where, std::nullopt};
     out.push_back(std::move(c));
   }
   return out;
@@ -162,6 +164,9 @@ CompiledPolicy compile_network_policy(const k8s::NetworkPolicy& np, const Policy
   // Calico places Kubernetes NetworkPolicies at order 1000 in the default tier;
   // among themselves their order cannot matter, as they only allow.
   c.order = 1000;
+  // Calico names them knp.default.<name>; ties with Calico policies of order
+  // 1000 in the default tier go by that name, then the namespace.
+  c.sort_name = "knp.default." + np.name + '\x01' + np.namespace_name;
   c.namespace_index = np.namespace_index;
   c.subject.namespace_index = np.namespace_index;
   c.subject.pod_selector = np.pod_selector;
@@ -216,6 +221,8 @@ PolicyProgram compile_policies(const k8s::ManifestSet& set) {
   if (set.baseline_admin_network_policy) {
     program.add_policy(compile_baseline_admin_network_policy(*set.baseline_admin_network_policy, program));
   }
+  // Warnings are policy_warnings()' to report.
+  (void)add_calico_policies(set, program);
   return program;
 }
 

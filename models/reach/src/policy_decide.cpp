@@ -2,6 +2,7 @@
 // same tier order), but for a single protocol and port, keeping the rule
 // that decided so the verdict can name it.
 #include <algorithm>
+#include <cmath>
 
 #include "eksim/reach/policy_engine.hpp"
 
@@ -22,6 +23,20 @@ Reason deny_reason(PolicyKind kind, Direction d, bool end_of_tier) {
     case PolicyKind::CalicoGlobalNetworkPolicy: break;
   }
   return end_of_tier ? Reason::CALICO_END_OF_TIER_DENY : Reason::CALICO_DENY;
+}
+
+bool is_calico(PolicyKind kind) {
+  return kind == PolicyKind::CalicoNetworkPolicy || kind == PolicyKind::CalicoGlobalNetworkPolicy;
+}
+
+// "GlobalNetworkPolicy security.block-z", "NetworkPolicy x/allow-a": Calico's
+// kind names, as in a Calico tier; a Kubernetes NetworkPolicy beside them in
+// the default tier is "Kubernetes NetworkPolicy x/allow-b", to tell the two apart.
+std::string policy_text(const CompiledPolicy& p) {
+  if (p.kind == PolicyKind::CalicoGlobalNetworkPolicy) return "GlobalNetworkPolicy " + p.name;
+  if (p.kind == PolicyKind::CalicoNetworkPolicy) return "NetworkPolicy " + p.name;
+  if (p.kind == PolicyKind::NetworkPolicy) return "Kubernetes NetworkPolicy " + p.name;
+  return std::string(to_string(p.kind)) + ' ' + p.name;
 }
 
 }  // namespace
@@ -46,6 +61,7 @@ PolicyEngine::Decision PolicyEngine::evaluate_one(Direction d, std::uint32_t sub
         if (!rule_ports(rules[r], extra[r], dst_ports).contains(protocol, port)) continue;
         if (rules[r].action == RuleAction::Pass) {
           passed = true;
+          out.passes.push_back(&rules[r].origin);
           continue;
         }
         out.allowed = rules[r].action == RuleAction::Allow;
@@ -107,12 +123,28 @@ Verdict PolicyEngine::decide(Endpoint source, Endpoint destination, k8s::Protoco
         break;
       case Decision::How::EndOfTier: {
         std::string names;
-        for (std::uint32_t p : dec.selecting) names += (names.empty() ? "" : ", ") + program_.policies()[p].name;
-        detail = "isolated for " + dir + " by " + std::string(to_string(program_.policies()[dec.selecting[0]].kind)) +
-                 ' ' + names + "; no " + dir + " rule allows " + what + (d == Direction::Ingress ? " from " : " to ") +
-                 other_name;
+        bool calico = false;
+        for (std::uint32_t p : dec.selecting) calico = calico || is_calico(program_.policies()[p].kind);
+        if (!calico) {
+          for (std::uint32_t p : dec.selecting) names += (names.empty() ? "" : ", ") + program_.policies()[p].name;
+          detail = "isolated for " + dir + " by " + std::string(to_string(program_.policies()[dec.selecting[0]].kind)) +
+                   ' ' + names;
+        } else {
+          // Calico tiers mix kinds (Calico policies and, in "default",
+          // NetworkPolicies): each selecting policy is named with its kind.
+          for (std::uint32_t p : dec.selecting) {
+            names += (names.empty() ? "" : ", ") + policy_text(program_.policies()[p]);
+          }
+          detail = "isolated for " + dir + " in Calico tier " + program_.tiers()[dec.tier].name + " by " + names;
+        }
+        detail += "; no " + dir + " rule allows " + what + (d == Direction::Ingress ? " from " : " to ") + other_name;
+        if (calico) detail += " (end of tier " + program_.tiers()[dec.tier].name + ": Deny)";
         break;
       }
+    }
+    // Tiers a Pass rule handed over from come first, so the path shows them.
+    for (auto it = dec.passes.rbegin(); it != dec.passes.rend(); ++it) {
+      detail = "passed on by " + (*it)->describe() + "; " + detail;
     }
     v.path.push_back(Hop{"network-policy", at, dir + ": " + detail});
     if (dec.allowed) return true;
@@ -124,7 +156,17 @@ Verdict PolicyEngine::decide(Endpoint source, Endpoint destination, k8s::Protoco
     } else {
       const CompiledPolicy& first = program_.policies()[dec.selecting[0]];
       b.reason = deny_reason(first.kind, d, true);
-      b.component = std::string(to_string(first.kind)) + ' ' + first.name;
+      if (is_calico(first.kind)) {
+        // Labelled as its rules are, order included, so both read alike.
+        RuleOrigin o;
+        o.kind = first.kind;
+        o.policy = first.name;
+        o.tier = program_.tiers()[dec.tier].name;
+        if (std::isfinite(first.order)) o.order = first.order;
+        b.component = o.policy_label();
+      } else {
+        b.component = std::string(to_string(first.kind)) + ' ' + first.name;
+      }
       if (first.kind != PolicyKind::NetworkPolicy) b.rule = "end of tier " + program_.tiers()[dec.tier].name;
     }
     b.message = what + " from " + src_name + " to " + dst_name + " is " + detail;

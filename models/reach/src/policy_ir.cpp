@@ -72,7 +72,27 @@ std::string Peer::key() const {
   return k;
 }
 
+namespace {
+
+// Calico orders are floats; most are written as integers and read best so.
+std::string order_text(double order) {
+  if (order == static_cast<double>(static_cast<long long>(order))) return std::to_string(static_cast<long long>(order));
+  std::string s = std::to_string(order);
+  while (!s.empty() && s.back() == '0') s.pop_back();
+  return s;
+}
+
+}  // namespace
+
 std::string RuleOrigin::policy_label() const {
+  if (kind == PolicyKind::CalicoNetworkPolicy || kind == PolicyKind::CalicoGlobalNetworkPolicy) {
+    // Calico's own kind names, with the tier first: that is what a reader
+    // looks for in calicoctl output.
+    const char* kind_name = kind == PolicyKind::CalicoGlobalNetworkPolicy ? "GlobalNetworkPolicy " : "NetworkPolicy ";
+    std::string s = "Calico tier " + tier + ", " + kind_name + policy;
+    if (order) s += " (order " + order_text(*order) + ')';
+    return s;
+  }
   std::string s = std::string(to_string(kind)) + ' ' + policy;
   if (priority) s += " (priority " + std::to_string(*priority) + ')';
   return s;
@@ -121,6 +141,12 @@ std::uint32_t PolicyProgram::add_tier(Tier tier) {
   return static_cast<std::uint32_t>(tiers_.size() - 1);
 }
 
+void PolicyProgram::configure_tier(std::uint32_t tier, double order, RuleAction end_of_tier) {
+  tiers_.at(tier).order = order;
+  tiers_[tier].end_of_tier = end_of_tier;
+  rank_tiers();
+}
+
 std::optional<std::uint32_t> PolicyProgram::find_tier(std::string_view name) const {
   for (std::uint32_t t = 0; t < tiers_.size(); ++t) {
     if (tiers_[t].name == name) return t;
@@ -139,7 +165,9 @@ bool PolicyProgram::precedes(std::uint32_t a, std::uint32_t b) const {
   const CompiledPolicy& pb = policies_[b];
   if (pa.tier != pb.tier) return tier_rank_[pa.tier] < tier_rank_[pb.tier];
   if (pa.order != pb.order) return pa.order < pb.order;
-  if (pa.name != pb.name) return pa.name < pb.name;
+  const std::string& na = pa.sort_name.empty() ? pa.name : pa.sort_name;
+  const std::string& nb = pb.sort_name.empty() ? pb.name : pb.sort_name;
+  if (na != nb) return na < nb;
   return a < b;
 }
 

@@ -3,6 +3,8 @@
 #include <optional>
 #include <set>
 
+#include "eksim/reach/calico_compile.hpp"
+
 namespace eksim::reach {
 namespace {
 
@@ -35,6 +37,7 @@ std::string_view to_string(PolicyWarningCode code) {
     case PolicyWarningCode::Ipv6BlockIgnored: return "IPV6_BLOCK_IGNORED";
     case PolicyWarningCode::NodesPeerIgnored: return "NODES_PEER_IGNORED";
     case PolicyWarningCode::ServicePortMismatch: return "SERVICE_PORT_MISMATCH";
+    case PolicyWarningCode::CalicoNotModelled: return "CALICO_NOT_MODELLED";
   }
   return "?";
 }
@@ -82,6 +85,11 @@ std::vector<PolicyWarning> policy_warnings(const k8s::ManifestSet& set) {
   };
   for (const auto& anp : set.admin_network_policies) admin("AdminNetworkPolicy", anp.name, anp.where, anp.egress);
   if (const auto& b = set.baseline_admin_network_policy) admin("BaselineAdminNetworkPolicy", b->name, b->where, b->egress);
+  {
+    // Compiled into a scratch program only for what it cannot model.
+    PolicyProgram scratch;
+    for (auto& w : add_calico_policies(set, scratch)) out.push_back(std::move(w));
+  }
 
   // Item 11: the EKS agent resolves a Service's traffic to its endpoints
   // only when the Service port equals the container port it lands on.

@@ -18,7 +18,8 @@ CompiledPolicy compile_admin_network_policy(const k8s::AdminNetworkPolicy& polic
 CompiledPolicy compile_baseline_admin_network_policy(const k8s::BaselineAdminNetworkPolicy& policy,
                                                      const PolicyProgram& program);
 
-// Every NetworkPolicy, ANP and the BANP of `set`.
+// Every NetworkPolicy, ANP and the BANP of `set`, and every Calico tier and
+// policy (calico_compile.hpp), so that every PolicyEngine sees them.
 PolicyProgram compile_policies(const k8s::ManifestSet& set);
 
 }  // namespace eksim::reach

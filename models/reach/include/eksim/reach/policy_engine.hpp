@@ -154,6 +154,7 @@ class PolicyEngine {
     const RuleOrigin* origin = nullptr;
     std::uint32_t tier = 0;
     std::vector<std::uint32_t> selecting;  // policies selecting the endpoint in the deciding tier
+    std::vector<const RuleOrigin*> passes;  // Pass rules that handed over to a later tier, in order
   };
 
   void build();

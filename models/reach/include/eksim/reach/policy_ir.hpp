@@ -134,8 +134,10 @@ struct RuleOrigin {
   std::uint32_t rule_index = 0;  // 0-based position in its policy's list for the direction
   std::string rule_name;         // ANP/BANP rule name, when written
   scenario::SourceLocation where;
+  std::optional<double> order;  // Calico policies with an order (last: aggregate initializers stay valid)
 
-  // "NetworkPolicy y/allow-from-x" / "AdminNetworkPolicy deny-z (priority 10)".
+  // "NetworkPolicy y/allow-from-x" / "AdminNetworkPolicy deny-z (priority 10)" /
+  // "Calico tier security, GlobalNetworkPolicy security.block-z (order 10)".
   [[nodiscard]] std::string policy_label() const;
   // "ingress rule 1" (1-based) or "egress rule 'deny-to-z'".
   [[nodiscard]] std::string rule_label() const;
@@ -158,6 +160,9 @@ struct CompiledPolicy {
   std::string name;                 // as RuleOrigin::policy
   std::uint32_t tier = 0;           // index into PolicyProgram::tiers
   double order = 0;                 // within its tier, lower first (ANP priority, Calico order)
+  // Ties of `order` are broken by this, then by index; empty: by `name`.
+  // Calico breaks ties by policy name, then namespace, which "ns/name" ids do not sort as.
+  std::string sort_name;
   std::optional<std::uint32_t> namespace_index;  // namespaced kinds
   PodPredicate subject;
   bool selects_ingress = false;  // takes part in ingress decisions of its subjects
@@ -195,6 +200,9 @@ class PolicyProgram {
 
   // A Calico tier, placed by order among the Calico tiers (before "default").
   std::uint32_t add_tier(Tier tier);
+  // Sets a Calico tier's order and end-of-tier action (the "default" tier
+  // when a Tier manifest declares it) and ranks the tiers again.
+  void configure_tier(std::uint32_t tier, double order, RuleAction end_of_tier);
   [[nodiscard]] std::optional<std::uint32_t> find_tier(std::string_view name) const;
   // Returns the policy's index. `policy.tier` must be a tier of this program.
   std::uint32_t add_policy(CompiledPolicy policy);

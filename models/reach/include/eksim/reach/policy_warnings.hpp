@@ -21,6 +21,7 @@ enum class PolicyWarningCode : std::uint8_t {
   Ipv6BlockIgnored,         // an IPv6 ipBlock in an IPv4 cluster
   NodesPeerIgnored,         // an ANP nodes peer: node labels are not modelled
   ServicePortMismatch,      // a Service port differs from the container port of a policed backend (item 11)
+  CalicoNotModelled,        // a Calico policy, rule or tier field the engine cannot evaluate (calico_compile.hpp)
 };
 
 std::string_view to_string(PolicyWarningCode code);
@@ -35,7 +36,7 @@ struct PolicyWarning {
 // ingress or egress section of a policy (EKS user guide, cni-network-policy).
 inline constexpr std::size_t kEksMaxPortProtocols = 24;
 
-// In manifest order: policies first (NetworkPolicies, then admin), then workloads.
+// In manifest order: policies first (NetworkPolicies, then admin, then Calico), then workloads.
 std::vector<PolicyWarning> policy_warnings(const k8s::ManifestSet& set);
 
 }  // namespace eksim::reach
