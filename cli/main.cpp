@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "args.hpp"
+#include "dns_command.hpp"
 #include "eksim/capacity/scenario_capacity.hpp"
 #include "eksim/report/capacity_report.hpp"
 #include "eksim/topology/topology.hpp"
@@ -333,6 +334,7 @@ const std::vector<Command>& commands() {
        "eksim check SCENARIO [--format text|json]", {kFormat, kOutput, kIpBlock, kHelp}, cmd_check},
       {"diff", "pairs whose allowed traffic differs between two designs; exit 1 when any does",
        "eksim diff A B [--format text|json]", {kFormat, kOutput, kIpBlock, kHelp}, cmd_diff},
+      {"dns", eksim::cli::kDnsSummary, eksim::cli::kDnsUsage, eksim::cli::dns_options(), eksim::cli::run_dns},
   };
   return kCommands;
 }

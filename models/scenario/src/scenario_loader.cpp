@@ -108,7 +108,7 @@ Scenario load(const YamlReader& r, ReferencedFiles files) {
   if (!root.IsDefined() || root.IsNull()) r.fail(root, "the scenario file is empty");
   r.check_keys(root,
                {"scenario", "regions", "prefixLists", "vpcs", "peerings", "transitGateways", "clusters", "hopLatency",
-                "servers", "traffic", "policy", "expect"},
+                "servers", "traffic", "policy", "expect", "dns", "privateHostedZones", "cloudMap", "dnsTraffic"},
                "scenario file");
 
   Scenario s;
@@ -206,6 +206,8 @@ Scenario load(const YamlReader& r, ReferencedFiles files) {
       s.flows.push_back(flow);
     }
   }
+
+  load_dns(r, root, s);
 
   if (const YAML::Node policy = root["policy"]) {
     r.check_keys(policy, {"ipBlockMatchesPods"}, "policy");

@@ -11,6 +11,7 @@
 
 #include "eksim/aws/network_model.hpp"
 #include "eksim/scenario/cluster.hpp"
+#include "eksim/scenario/dns_scenario.hpp"
 #include "eksim/scenario/endpoint_ref.hpp"
 #include "eksim/sim/time.hpp"
 
@@ -83,10 +84,15 @@ struct Scenario {
   // Scheduling ignores nodeSelectors: a made-up placement (a folder of
   // manifests) has no nodes with the labels they ask for.
   bool ignore_node_selectors = false;
+  DnsScenario dns;  // top-level dns, privateHostedZones, cloudMap, dnsTraffic
 };
 
 // "cluster/namespace/name" of a workload.
 std::string workload_name(const Scenario& s, const WorkloadRef& w);
+
+// Reads the top-level DNS keys (dns, privateHostedZones, cloudMap,
+// dnsTraffic) into s.dns; needs s.network and s.clusters loaded.
+void load_dns(const YamlReader& r, const YAML::Node& root, Scenario& s);
 
 // Whether the files a scenario names (its clusters' manifests) are read.
 enum class ReferencedFiles { read, ignore };
