@@ -29,6 +29,28 @@ std::string cell(const Cluster& c, const std::string& s, const std::string& d) {
   return c.engine.allowed_pods(pod(c, s), pod(c, d))->to_string();
 }
 
+// The e2e Deployments with `from` replaced by `to` inside the one named
+// `name` in namespace `ns`; fails unless `from` occurs there exactly once.
+std::string edit_pod(std::string pods, const std::string& ns, const std::string& name, const std::string& from,
+                     const std::string& to) {
+  const auto start = pods.find("metadata: {name: " + name + ", namespace: '" + ns + "'}");
+  REQUIRE(start != std::string::npos);
+  const auto end = pods.find("---\n", start);
+  const auto at = pods.find(from, start);
+  REQUIRE(at < end);
+  REQUIRE(pods.find(from, at + 1) >= end);
+  return pods.replace(at, from.size(), to);
+}
+
+// A pod by its full name ("x/c-1"), where pod() takes replica 0.
+std::uint32_t replica(const Cluster& c, const std::string& name) {
+  for (std::uint32_t i = 0; i < c.engine.pods().pods.size(); ++i) {
+    if (c.engine.pods().pods[i].name == name) return i;
+  }
+  FAIL("no pod " << name);
+  return 0;
+}
+
 }  // namespace
 
 TEST_CASE("no policy: every pod reaches every other on every protocol", "[policy]") {
@@ -231,6 +253,79 @@ TEST_CASE("item 10: named ports resolve against each destination pod, by name an
   CHECK(cell(e, "y/a", "x/b") == "UDP 81");
 }
 
+TEST_CASE("item 10 on the e2e model: x/b and y/b declare serve-80-tcp elsewhere", "[policy]") {
+  // x/b declares serve-80-tcp at TCP 8080 (another number), y/b as UDP 8081
+  // (another protocol, at a number nothing else uses); every other pod keeps
+  // serve-80-tcp = TCP 80.
+  std::string pods = edit_pod(e2e_pods(), "x", "b", "{name: serve-80-tcp, containerPort: 80, protocol: TCP}",
+                              "{name: serve-80-tcp, containerPort: 8080, protocol: TCP}");
+  pods = edit_pod(pods, "y", "b", "{name: serve-80-tcp, containerPort: 80, protocol: TCP}",
+                  "{name: serve-80-tcp, containerPort: 8081, protocol: UDP}");
+  const Cluster c(
+      e2e_namespaces() + pods +
+          // x: each pod takes TCP serve-80-tcp from anyone: x/a, x/c TCP 80, x/b TCP 8080.
+          np("x", "allow-named", "  podSelector: {}\n  ingress: [{ports: [{port: serve-80-tcp}]}]") +
+          // y rule 1 (TCP by default): y/a, y/c TCP 80; y/b has no TCP port of
+          // that name: nothing, and it stays isolated. y rule 2 (UDP, from z
+          // only): only y/b has a UDP serve-80-tcp: UDP 8081 from z.
+          np("y", "allow-named",
+             "  podSelector: {}\n  ingress: [{ports: [{port: serve-80-tcp}]}, {from: [{namespaceSelector: "
+             "{matchLabels: {ns: z}}}], ports: [{port: serve-80-tcp, protocol: UDP}]}]") +
+          // z/a sends only TCP serve-80-tcp, resolved on each destination:
+          // 80 to x/a x/c y/a y/c z/b z/c, 8080 to x/b, nothing to y/b.
+          np("z", "a-named-out", "  podSelector: {matchLabels: {pod: a}}\n  policyTypes: [Egress]\n"
+                                 "  egress: [{ports: [{port: serve-80-tcp}]}]"),
+      {});
+  // TCP 80: columns x/b (its name is at 8080) and y/b (its name is UDP) are
+  // closed, z open; z/a's egress closes the same two, so its row is alike.
+  check_matrix(c, Protocol::Tcp, 80,
+               {"-01101111", "1-1101111", "10-101111", "101-01111", "1011-1111", "10110-111", "101101-11",
+                "1011011-1", "10110111-"});
+  // TCP 8080: of the isolated pods only x/b; z open, but z/a's serve-80-tcp
+  // is 80 on z/b and z/c, so z/a reaches x/b only.
+  check_matrix(c, Protocol::Tcp, 8080,
+               {"-10000111", "0-0000111", "01-000111", "010-00111", "0100-0111", "01000-111", "010000-00",
+                "0100001-1", "01000011-"});
+  // UDP 8081: y/b from z/b and z/c (rule 2); z's columns open to everyone
+  // but z/a, which sends no UDP; x/*, y/a, y/c closed (no UDP name on them).
+  check_matrix(c, Protocol::Udp, 8081,
+               {"-00000111", "0-0000111", "00-000111", "000-00111", "0000-0111", "00000-111", "000000-00",
+                "0000101-1", "00001011-"});
+  // Whole cells: nothing beyond the resolved port.
+  CHECK(cell(c, "y/a", "x/b") == "TCP 8080");
+  CHECK(cell(c, "y/a", "x/a") == "TCP 80");
+  CHECK(cell(c, "z/b", "y/b") == "UDP 8081");
+  CHECK(cell(c, "z/c", "y/a") == "TCP 80");  // rule 2 adds no UDP on y/a
+  CHECK(cell(c, "x/a", "y/b") == "No Connections");
+  CHECK(cell(c, "z/a", "y/b") == "No Connections");
+  CHECK(cell(c, "z/a", "x/b") == "TCP 8080");
+  CHECK(cell(c, "z/a", "z/c") == "TCP 80");
+
+  // decide(): y/b isolated with nothing for TCP 80; z/a stopped at its own egress.
+  const Verdict in = decide_pods(c, "x/a", "y/b", Protocol::Tcp, 80);
+  REQUIRE(in.blocked);
+  CHECK(in.blocked->reason == Reason::NETPOL_INGRESS_DENY);
+  CHECK(in.blocked->component == "NetworkPolicy y/allow-named");
+  CHECK(in.blocked->rule.empty());
+  CHECK(in.path.back().detail ==
+        "ingress: isolated for ingress by NetworkPolicy y/allow-named; no ingress rule allows TCP 80 from x/a-0");
+  const Verdict out = decide_pods(c, "z/a", "y/b", Protocol::Udp, 8081);
+  REQUIRE(out.blocked);
+  CHECK(out.blocked->reason == Reason::NETPOL_EGRESS_DENY);
+  CHECK(out.blocked->component == "NetworkPolicy z/a-named-out");
+  CHECK(out.path.back().detail ==
+        "egress: isolated for egress by NetworkPolicy z/a-named-out; no egress rule allows UDP 8081 to y/b-0");
+  const Verdict ok = decide_pods(c, "z/b", "y/b", Protocol::Udp, 8081);
+  REQUIRE(ok.allowed());
+  REQUIRE(ok.path.size() == 4);
+  CHECK(ok.path[2].detail == "ingress: allowed by NetworkPolicy y/allow-named, ingress rule 2");
+  const Verdict named = decide_pods(c, "z/a", "x/b", Protocol::Tcp, 8080);
+  REQUIRE(named.allowed());
+  REQUIRE(named.path.size() == 4);
+  CHECK(named.path[1].detail == "egress: allowed by NetworkPolicy z/a-named-out, egress rule 1");
+  CHECK(named.path[2].detail == "ingress: allowed by NetworkPolicy x/allow-named, ingress rule 1");
+}
+
 TEST_CASE("item 11: policies see the target port after the Service's translation", "[policy]") {
   const Cluster c = e2e(R"(apiVersion: v1
 kind: Service
@@ -255,6 +350,71 @@ spec:
   CHECK(warnings[0].code == PolicyWarningCode::ServicePortMismatch);
   CHECK(warnings[0].where.line == c.set.services[0].where.line);
   CHECK(warnings[0].message.find("port 8080 lands on container port 80 of x/a[Deployment]") != std::string::npos);
+}
+
+TEST_CASE("item 11 on the e2e model: a Service port opens nothing, the target port decides", "[policy]") {
+  // web: 8080 -> 80 on x/a; alt: 80 -> serve-81-tcp (81) on x/b. The
+  // policies allow x/a TCP 80 and x/b TCP 81 from anyone; a connection through
+  // a Service reaches the pod on the target port, so 8080 is opened nowhere
+  // and alt's port 80 does not open 80 on x/b.
+  const Cluster c = e2e(R"(apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: x}
+spec:
+  selector: {pod: a}
+  ports: [{port: 8080, targetPort: 80}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: alt, namespace: x}
+spec:
+  selector: {pod: b}
+  ports: [{port: 80, targetPort: serve-81-tcp}]
+---
+)" + np("x", "a-80", "  podSelector: {matchLabels: {pod: a}}\n  ingress: [{ports: [{port: 80}]}]") +
+                        np("x", "b-81", "  podSelector: {matchLabels: {pod: b}}\n  ingress: [{ports: [{port: 81}]}]"));
+  // TCP 80: x/a open to all (web's target port), x/b closed (only 81).
+  check_matrix(c, Protocol::Tcp, 80,
+               {"-01111111", "1-1111111", "10-111111", "101-11111", "1011-1111", "10111-111", "101111-11",
+                "1011111-1", "10111111-"});
+  // TCP 8080, web's own port: x/a and x/b closed, the rest not isolated.
+  check_matrix(c, Protocol::Tcp, 8080,
+               {"-01111111", "0-1111111", "00-111111", "001-11111", "0011-1111", "00111-111", "001111-11",
+                "0011111-1", "00111111-"});
+  // TCP 81, alt's target port: x/b open to all, x/a closed.
+  check_matrix(c, Protocol::Tcp, 81,
+               {"-11111111", "0-1111111", "01-111111", "011-11111", "0111-1111", "01111-111", "011111-11",
+                "0111111-1", "01111111-"});
+  CHECK(cell(c, "y/b", "x/a") == "TCP 80");
+  CHECK(cell(c, "y/b", "x/b") == "TCP 81");
+
+  const Verdict ok = decide_pods(c, "y/b", "x/a", Protocol::Tcp, 80);
+  REQUIRE(ok.allowed());
+  REQUIRE(ok.path.size() == 4);
+  CHECK(ok.path[2].component == "x/a-0");
+  CHECK(ok.path[2].detail == "ingress: allowed by NetworkPolicy x/a-80, ingress rule 1");
+  // The Service port is judged as any other port: isolated, no rule, and the
+  // explanation names no Service.
+  const Verdict svc_port = decide_pods(c, "y/b", "x/a", Protocol::Tcp, 8080);
+  REQUIRE(svc_port.blocked);
+  CHECK(svc_port.blocked->reason == Reason::NETPOL_INGRESS_DENY);
+  CHECK(svc_port.blocked->component == "NetworkPolicy x/a-80");
+  CHECK(svc_port.blocked->rule.empty());
+  CHECK(svc_port.blocked->message ==
+        "TCP 8080 from y/b-0 to x/a-0 is isolated for ingress by NetworkPolicy x/a-80; no ingress rule allows TCP 8080 "
+        "from y/b-0");
+  const Verdict alt_port = decide_pods(c, "z/c", "x/b", Protocol::Tcp, 80);
+  REQUIRE(alt_port.blocked);
+  CHECK(alt_port.blocked->component == "NetworkPolicy x/b-81");
+  CHECK(alt_port.path.back().detail ==
+        "ingress: isolated for ingress by NetworkPolicy x/b-81; no ingress rule allows TCP 80 from z/c-0");
+  // Both Services land elsewhere than their port on isolated pods: one EKS warning each, in manifest order.
+  const auto warnings = policy_warnings(c.set);
+  REQUIRE(warnings.size() == 2);
+  CHECK(warnings[0].code == PolicyWarningCode::ServicePortMismatch);
+  CHECK(warnings[0].message.find("Service x/web: port 8080 lands on container port 80 of x/a[Deployment]") == 0);
+  CHECK(warnings[1].code == PolicyWarningCode::ServicePortMismatch);
+  CHECK(warnings[1].message.find("Service x/alt: port 80 lands on container port 81 of x/b[Deployment]") == 0);
 }
 
 TEST_CASE("item 12: ipBlock except, another rule may still allow, and the pod-address setting", "[policy]") {
@@ -335,6 +495,63 @@ TEST_CASE("item 14: a pod and itself is left out of the matrix", "[policy]") {
   });
   const std::vector<std::pair<std::uint32_t, std::uint32_t>> expected = {{two, two}, {two, one}, {one, two}};
   CHECK(pairs == expected);
+}
+
+TEST_CASE("item 14 on the e2e model: self-pairs left out, a class of two replicas kept", "[policy]") {
+  // x/c and y/a run two replicas each (x/c-0, x/c-1, y/a-0, y/a-1): still one
+  // class each, nine pod classes in all. x takes ingress from x only (the
+  // replicas of x/c reach each other); y/a takes nothing (ingress: []), so its
+  // two replicas do not reach each other.
+  std::string pods = edit_pod(e2e_pods(), "x", "c", "  replicas: 1\n", "  replicas: 2\n");
+  pods = edit_pod(pods, "y", "a", "  replicas: 1\n", "  replicas: 2\n");
+  const Cluster c(e2e_namespaces() + pods +
+                      np("x", "same-ns", "  podSelector: {}\n  ingress: [{from: [{podSelector: {}}]}]") +
+                      np("y", "a-none", "  podSelector: {matchLabels: {pod: a}}\n  ingress: []"),
+                  {});
+  const auto& e = c.engine;
+  REQUIRE(e.pods().pods.size() == 11);
+  REQUIRE(e.pod_class_count() == 9);
+  REQUIRE(e.class_of_pod(replica(c, "x/c-1")) == e.class_of_pod(pod(c, "x/c")));
+  REQUIRE(e.class_of_pod(replica(c, "y/a-1")) == e.class_of_pod(pod(c, "y/a")));
+
+  // Every pod and itself: undefined; every other pair: a value.
+  for (std::uint32_t s = 0; s < e.pods().pods.size(); ++s) {
+    for (std::uint32_t d = 0; d < e.pods().pods.size(); ++d) {
+      INFO(e.pods().pods[s].name << " -> " << e.pods().pods[d].name);
+      CHECK(e.allowed_pods(s, d).has_value() == (s != d));
+    }
+  }
+  CHECK(e.allowed_pods(replica(c, "x/c-0"), replica(c, "x/c-1"))->is_all());
+  CHECK(e.allowed_pods(replica(c, "x/c-1"), replica(c, "x/c-0"))->is_all());
+  CHECK(e.allowed_pods(replica(c, "y/a-0"), replica(c, "y/a-1"))->empty());
+
+  // The pod matrix: x from x only, y/a from nobody, the rest open.
+  check_matrix(c, Protocol::Tcp, 80,
+               {"-11011111", "1-1011111", "11-011111", "000-11111", "0000-1111", "00001-111", "000011-11",
+                "0000111-1", "00001111-"});
+
+  // Classes visited by for_each_allowed, in kPods order: the pod matrix
+  // without its diagonal, plus x/c to itself (two replicas, allowed); y/a to
+  // itself has two replicas but nothing allowed; the other seven hold one pod.
+  std::vector<std::string> visited(kPods.size(), std::string(kPods.size(), '0'));
+  std::size_t visits = 0;
+  auto index = [&](std::uint32_t cls) {
+    for (std::size_t i = 0; i < kPods.size(); ++i) {
+      if (e.class_of_pod(pod(c, kPods[i])) == cls) return i;
+    }
+    FAIL("class " << cls << " holds none of kPods");
+    return std::size_t{0};
+  };
+  e.for_each_allowed([&](std::uint32_t s, std::uint32_t d, ConnectionPool::Id id) {
+    if (e.endpoint_class(s).external || e.endpoint_class(d).external) return;
+    ++visits;
+    visited[index(s)][index(d)] = '1';
+    if (s == d) CHECK(e.connections(id).is_all());
+  });
+  const std::vector<std::string> expected = {"011011111", "101011111", "111011111", "000011111", "000001111",
+                                             "000010111", "000011011", "000011101", "000011110"};
+  CHECK(visited == expected);
+  CHECK(visits == 47);  // each pair once: 3 * 2 + 1 into x, 0 into y/a, 8 into each of the other five
 }
 
 TEST_CASE("item 15: what the EKS agent would not enforce is warned about, with its place", "[policy]") {
