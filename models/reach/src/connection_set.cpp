@@ -88,17 +88,22 @@ bool ConnectionSet::contains(k8s::Protocol protocol, std::uint16_t port) const {
 
 bool ConnectionSet::includes(const ConnectionSet& other) const { return (other - *this).empty(); }
 
+// The early returns matter: the policy engine combines many sets with
+// nothing or everything, and each full pass allocates.
 ConnectionSet& ConnectionSet::operator|=(const ConnectionSet& other) {
+  if (other.empty()) return *this;
   for (std::size_t p = 0; p < kProtocols; ++p) ports_[p] = unite(ports_[p], other.ports_[p]);
   return *this;
 }
 
 ConnectionSet& ConnectionSet::operator&=(const ConnectionSet& other) {
+  if (other.is_all()) return *this;
   for (std::size_t p = 0; p < kProtocols; ++p) ports_[p] = intersect(ports_[p], other.ports_[p]);
   return *this;
 }
 
 ConnectionSet& ConnectionSet::operator-=(const ConnectionSet& other) {
+  if (other.empty()) return *this;
   for (std::size_t p = 0; p < kProtocols; ++p) ports_[p] = intersect(ports_[p], complement(other.ports_[p]));
   return *this;
 }

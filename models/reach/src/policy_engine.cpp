@@ -481,7 +481,8 @@ ConnectionSet PolicyEngine::rule_ports(const CompiledRule& rule, const RulePeers
     }
     return out;
   };
-  const ConnectionSet in = rule.all_ports ? ConnectionSet::all() : resolve(rule.ports);
+  ConnectionSet in = rule.all_ports ? ConnectionSet::all() : resolve(rule.ports);
+  if (rule.not_ports.empty()) return in;  // only Calico writes notPorts
   return in - resolve(rule.not_ports);
 }
 
