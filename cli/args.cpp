@@ -51,4 +51,30 @@ ParsedArgs parse_args(const std::vector<std::string>& args, const std::vector<Op
   return out;
 }
 
+std::optional<std::uint64_t> seed_option(const ParsedArgs& a) {
+  const auto seed = a.get("seed");
+  if (!seed) return std::nullopt;
+  std::size_t used = 0;
+  std::uint64_t value = 0;
+  try {
+    value = std::stoull(*seed, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != seed->size() || seed->empty() || (*seed)[0] == '-') {
+    throw UsageError("--seed: expected a whole number, got '" + *seed + "'");
+  }
+  return value;
+}
+
+std::optional<sim::Time> duration_option(const ParsedArgs& a) {
+  const auto d = a.get("duration");
+  if (!d) return std::nullopt;
+  std::string error;
+  const auto duration = sim::parse_duration(*d, &error);
+  if (!duration) throw UsageError("--duration: " + error);
+  if (*duration <= sim::Time{}) throw UsageError("--duration: must be longer than 0s");
+  return duration;
+}
+
 }  // namespace eksim::cli

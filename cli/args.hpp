@@ -2,11 +2,14 @@
 // "--name=value" and boolean flags, with did-you-mean for unknown options.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "eksim/sim/time.hpp"
 
 namespace eksim::cli {
 
@@ -29,5 +32,10 @@ ParsedArgs parse_args(const std::vector<std::string>& args, const std::vector<Op
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+// --seed N: a whole number, when given.
+std::optional<std::uint64_t> seed_option(const ParsedArgs& a);
+// --duration D: a duration above zero ("30s"), when given.
+std::optional<sim::Time> duration_option(const ParsedArgs& a);
 
 }  // namespace eksim::cli

@@ -57,23 +57,8 @@ int run_load(const ParsedArgs& a, const scenario::Scenario& s, const dns::DnsWor
   }
   if (s.dns.traffic.empty()) throw UsageError("--load: the scenario has no dnsTraffic");
   dns::DnsLoadOptions options;
-  if (const auto seed = a.get("seed")) {
-    std::size_t used = 0;
-    try {
-      options.seed = std::stoull(*seed, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != seed->size() || seed->empty() || (*seed)[0] == '-') {
-      throw UsageError("--seed: expected a whole number, got '" + *seed + "'");
-    }
-  }
-  if (const auto d = a.get("duration")) {
-    std::string error;
-    options.duration = sim::parse_duration(*d, &error);
-    if (!options.duration) throw UsageError("--duration: " + error);
-    if (*options.duration <= sim::Time{}) throw UsageError("--duration: must be longer than 0s");
-  }
+  if (const auto seed = seed_option(a)) options.seed = *seed;
+  if (const auto duration = duration_option(a)) options.duration = *duration;
   const auto result = dns::run_dns_load(s, world, options);
   emit(a, format == "json" ? report::dns_load_json(result) : report::dns_load_text(result));
   return kOk;

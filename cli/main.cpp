@@ -76,21 +76,8 @@ int cmd_run(const ParsedArgs& a) {
   const std::string format = format_of(a);
   const auto scenario = eksim::scenario::load_scenario(single_path(a, "scenario file"));
   eksim::traffic::RunOptions options;
-  if (const auto seed = a.get("seed")) {
-    std::size_t used = 0;
-    try {
-      options.seed = std::stoull(*seed, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != seed->size() || seed->empty() || (*seed)[0] == '-') throw UsageError("--seed: expected a whole number, got '" + *seed + "'");
-  }
-  if (const auto d = a.get("duration")) {
-    std::string error;
-    options.duration = eksim::sim::parse_duration(*d, &error);
-    if (!options.duration) throw UsageError("--duration: " + error);
-    if (*options.duration <= eksim::sim::Time{}) throw UsageError("--duration: must be longer than 0s");
-  }
+  if (const auto seed = eksim::cli::seed_option(a)) options.seed = *seed;
+  if (const auto duration = eksim::cli::duration_option(a)) options.duration = *duration;
   eksim::cli::ProgressBar bar("simulating " + scenario.name);
   options.progress = [&bar](double f) { bar.update(f); };
   const auto result = eksim::traffic::run_scenario(scenario, options);
