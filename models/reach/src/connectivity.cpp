@@ -57,6 +57,10 @@ struct Connectivity::Impl {
   std::vector<AwsEndpoint> pod_endpoint;           // layout pod -> its ENI
   std::vector<bool> pod_strict_branch;             // a branch-ENI pod in strict mode: no SNAT, no host shortcut
   std::vector<AwsEndpoint> node_endpoint;          // layout node -> its primary ENI
+  // Layout pod -> the AWS location of its ENI, and of the ENI its traffic to
+  // the outside leaves from (its node's, after source NAT); set with the AWS layers.
+  std::vector<std::uint32_t> pod_loc;
+  std::vector<std::uint32_t> pod_out_loc;
   std::vector<std::vector<std::vector<std::uint32_t>>> workload_pods;  // [cluster][workload] -> layout pods
   std::vector<std::vector<net::Cidr>> vpc_blocks;  // per cluster: its VPC's blocks (SNAT decision)
   std::vector<ReachWarning> warnings;
@@ -65,6 +69,12 @@ struct Connectivity::Impl {
       : s(std::move(scenario)), options(o), layout(lay_out(s)), aws(s.network) {
     build_endpoints();
     build_engines();
+    if (aws_layers()) {
+      for (std::uint32_t p = 0; p < layout.pods.size(); ++p) {
+        pod_loc.push_back(location_id(pod_endpoint[p]));
+        pod_out_loc.push_back(pod_strict_branch[p] ? pod_loc.back() : location_id(node_endpoint[layout.pods[p].node]));
+      }
+    }
   }
 
   [[nodiscard]] bool aws_layers() const { return options.aws_layers; }
@@ -219,6 +229,11 @@ struct Connectivity::Impl {
 
   [[nodiscard]] const AwsEndpoint& egress_endpoint(std::uint32_t pod, net::Ipv4Address destination) const {
     return snat(pod, destination) ? node_endpoint[layout.pods[pod].node] : pod_endpoint[pod];
+  }
+
+  // location_id(egress_endpoint(pod, destination)), from the per-pod table.
+  [[nodiscard]] std::uint32_t egress_loc(std::uint32_t pod, net::Ipv4Address destination) const {
+    return snat(pod, destination) ? pod_out_loc[pod] : pod_loc[pod];
   }
 
   // Whether two pods talk without leaving the node, so no VPC component sees it.
@@ -835,10 +850,8 @@ struct Connectivity::Impl {
         Peer peer{cluster_prefix(c) + wl.id, c, wl.pod.host_network, workload_pods[c][w], {}};
         std::map<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t, bool>, std::size_t> index;
         for (const std::uint32_t p : peer.pods) {
-          const std::uint32_t loc = aws_layers() ? location_id(pod_endpoint[p]) : 0;
-          // Any address outside the VPC stands for "the outside" here.
-          const std::uint32_t out_loc =
-              aws_layers() ? location_id(egress_endpoint(p, net::Ipv4Address(0xffffffffU))) : 0;
+          const std::uint32_t loc = aws_layers() ? pod_loc[p] : 0;
+          const std::uint32_t out_loc = aws_layers() ? pod_out_loc[p] : 0;
           const auto key = std::tuple(e.class_of_pod(engine_pod[p]), loc, out_loc, bool(pod_strict_branch[p]));
           auto [it, fresh] = index.emplace(key, peer.shapes.size());
           if (fresh) peer.shapes.push_back({std::get<0>(key), loc, out_loc, std::get<3>(key), p, {}});
@@ -924,8 +937,8 @@ struct Connectivity::Impl {
                                              ea.class_of_address(layout.pods[b].address),
                                              eb.class_of_address(seen),
                                              eb.class_of_pod(engine_pod[b]),
-                                             aws_layers() ? location_id(egress_endpoint(a, layout.pods[b].address)) : 0,
-                                             aws_layers() ? location_id(pod_endpoint[b]) : 0,
+                                             aws_layers() ? egress_loc(a, layout.pods[b].address) : 0,
+                                             aws_layers() ? pod_loc[b] : 0,
                                              aws_layers() ? aws.address_class(seen) : 0,
                                              aws_layers() ? aws.address_class(layout.pods[b].address) : 0};
         auto it = memo.find(key);
@@ -1087,7 +1100,7 @@ struct Connectivity::Impl {
     if (out.empty() || !aws_layers()) return out;
     const AwsEndpoint dst = AwsEndpoint::external(to, to.to_string());
     const AwsEndpoint& src = egress_endpoint(p, to);
-    const std::uint64_t key = (std::uint64_t{location_id(src)} << 32) | (0x80000000U | aws.address_class(to));
+    const std::uint64_t key = (std::uint64_t{egress_loc(p, to)} << 32) | (0x80000000U | aws.address_class(to));
     auto it = memo.find(key);
     if (it == memo.end()) it = memo.emplace(key, aws.allowed(src, dst)).first;
     return out & it->second;
@@ -1099,7 +1112,7 @@ struct Connectivity::Impl {
     ConnectionSet out = e.allowed(e.class_of_address(from), e.class_of_pod(engine_pod[p]));
     if (out.empty() || !aws_layers()) return out;
     const AwsEndpoint src = AwsEndpoint::external(from, from.to_string());
-    const std::uint64_t key = (std::uint64_t{0x80000000U | aws.address_class(from)} << 32) | location_id(pod_endpoint[p]);
+    const std::uint64_t key = (std::uint64_t{0x80000000U | aws.address_class(from)} << 32) | pod_loc[p];
     auto it = memo.find(key);
     if (it == memo.end()) it = memo.emplace(key, aws.allowed(src, pod_endpoint[p])).first;
     return out & it->second;
