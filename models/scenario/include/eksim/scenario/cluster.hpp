@@ -15,6 +15,7 @@
 #include "eksim/aws/vpc_cni_config.hpp"
 #include "eksim/k8s/manifest_set.hpp"
 #include "eksim/net/cidr.hpp"
+#include "eksim/scenario/traffic_scenario.hpp"
 #include "eksim/scenario/yaml_reader.hpp"
 
 namespace eksim::scenario {
@@ -48,6 +49,7 @@ struct Cluster {
   std::map<std::string, std::uint32_t> eni_configs;  // AZ -> pod subnet (custom networking)
   std::vector<NodeGroup> node_groups;
   DnsSettings dns;
+  KubeProxy kube_proxy;
   std::vector<std::filesystem::path> manifests;  // resolved against the scenario file's folder
   // What the cluster runs: the EKS add-ons of data/eks-addons/ (aws-node,
   // kube-proxy, CoreDNS behind kube-dns, node-local-dns when on), then the

@@ -13,43 +13,10 @@
 #include "eksim/scenario/cluster.hpp"
 #include "eksim/scenario/dns_scenario.hpp"
 #include "eksim/scenario/endpoint_ref.hpp"
+#include "eksim/scenario/traffic_scenario.hpp"
 #include "eksim/sim/time.hpp"
 
 namespace eksim::scenario {
-
-// One-way latency added by each kind of hop a request crosses.
-struct HopLatencies {
-  sim::Time same_node = sim::Time::us(20);   // veth pair and the node's bridge
-  sim::Time same_az = sim::Time::us(120);    // half of a ~0.25 ms same-AZ RTT
-  sim::Time cross_az = sim::Time::us(500);   // half of a ~1 ms cross-AZ RTT
-};
-
-// A workload of a cluster's manifests, named "cluster/namespace/name".
-struct WorkloadRef {
-  std::uint32_t cluster = 0;
-  std::uint32_t workload = 0;  // into Cluster::objects.workloads
-};
-
-// How each pod of a workload serves requests: concurrent requests, and the
-// mean service time (exponentially distributed).
-struct Server {
-  WorkloadRef workload;
-  std::uint32_t workers = 1;
-  sim::Time service_time = sim::Time::ms(1);
-};
-
-struct Flow {
-  WorkloadRef from;
-  WorkloadRef to;
-  double rate_per_second = 0;  // Poisson arrivals
-};
-
-struct Expectation {
-  std::uint32_t flow = 0;
-  std::optional<sim::Time> p99_below;
-  std::optional<sim::Time> p50_below;
-  std::string where;  // file:line:column of the entry, for reports
-};
 
 // A reachability expectation: `eksim check` fails when the connection's
 // verdict differs from `allowed`.
@@ -76,6 +43,7 @@ struct Scenario {
   aws::NetworkModel network;
   std::vector<Cluster> clusters;
   HopLatencies hops;
+  Mesh mesh;
   std::vector<Server> servers;
   std::vector<Flow> flows;
   std::vector<Expectation> expectations;
