@@ -1,6 +1,7 @@
 #include "eksim/dns/scenario_world.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "eksim/reach/layout.hpp"
@@ -13,9 +14,12 @@ DnsTuning dns_tuning(const scenario::Scenario& s) {
   t.coredns_qps = s.dns.behaviour.coredns_qps;
   t.resolver_round_trip = s.dns.behaviour.resolver_round_trip;
   t.resolver_burst = s.dns.behaviour.resolver_burst;
-  t.same_node = s.hops.same_node;
-  t.same_az = s.hops.same_az;
-  t.cross_az = s.hops.cross_az;
+  // The DNS model takes one fixed latency per hop kind; a scenario's hops are
+  // distributions, so DNS uses each one's mean (exact for constants).
+  auto mean = [](const scenario::Distribution& d) { return sim::Time::ns(std::llround(d.mean())); };
+  t.same_node = mean(s.hops.same_node);
+  t.same_az = mean(s.hops.same_az);
+  t.cross_az = mean(s.hops.cross_az);
   return t;
 }
 

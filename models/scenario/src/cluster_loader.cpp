@@ -4,6 +4,7 @@
 
 #include "eksim/k8s/manifest_loader.hpp"
 #include "eksim/scenario/cluster.hpp"
+#include "eksim/scenario/traffic_loader.hpp"
 #include "eksim/util/closest_name.hpp"
 
 namespace eksim::scenario {
@@ -107,7 +108,7 @@ std::vector<Cluster> load_clusters(const YamlReader& r, const YAML::Node& cluste
   std::vector<Cluster> out;
   std::set<std::string> names;
   for (const YAML::Node& c : clusters) {
-    r.check_keys(c, {"name", "vpc", "cni", "nodeGroups", "dns", "manifests"}, "cluster");
+    r.check_keys(c, {"name", "vpc", "cni", "nodeGroups", "dns", "kubeProxy", "manifests"}, "cluster");
     Cluster cluster;
     cluster.name = r.string(r.required(c, "name", "cluster"), "cluster name");
     if (!names.insert(cluster.name).second) r.fail(c["name"], "cluster '" + cluster.name + "' is defined twice");
@@ -212,6 +213,7 @@ std::vector<Cluster> load_clusters(const YamlReader& r, const YAML::Node& cluste
       }
       if (dns["nodeLocalCache"]) cluster.dns.node_local_cache = r.boolean(dns["nodeLocalCache"], where + " dns.nodeLocalCache");
     }
+    if (const YAML::Node kube_proxy = c["kubeProxy"]) cluster.kube_proxy = load_kube_proxy(r, kube_proxy, where);
     if (const YAML::Node manifests = c["manifests"]) {
       r.expect_sequence(manifests, where + " manifests");
       const std::filesystem::path base = std::filesystem::path(r.file()).parent_path();

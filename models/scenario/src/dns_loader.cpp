@@ -15,22 +15,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-// A DNS name as Route 53 takes it: labels of letters, digits, '-' and '_',
-// 1 to 63 characters each, 253 in all (without the trailing dot).
-bool valid_dns_name(std::string_view name) {
-  if (name.empty() || name.size() > 253) return false;
-  std::size_t label = 0;
-  for (char c : name) {
-    if (c == '.') {
-      if (label == 0) return false;
-      label = 0;
-      continue;
-    }
-    if (++label > 63 || !(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) return false;
-  }
-  return label > 0;
-}
-
 std::string dns_name(const YamlReader& r, const YAML::Node& node, std::string_view what) {
   std::string name = lower(r.string(node, what));
   if (!name.empty() && name.back() == '.') name.pop_back();
@@ -137,6 +121,20 @@ void check_conflict(const YamlReader& r, const YAML::Node& node, const std::stri
 }
 
 }  // namespace
+
+bool valid_dns_name(std::string_view name) {
+  if (name.empty() || name.size() > 253) return false;
+  std::size_t label = 0;
+  for (char c : name) {
+    if (c == '.') {
+      if (label == 0) return false;
+      label = 0;
+      continue;
+    }
+    if (++label > 63 || !(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) return false;
+  }
+  return label > 0;
+}
 
 void load_dns(const YamlReader& r, const YAML::Node& root, Scenario& s) {
   DnsScenario& d = s.dns;

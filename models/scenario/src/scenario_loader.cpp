@@ -3,6 +3,7 @@
 
 #include "eksim/scenario/network_loader.hpp"
 #include "eksim/scenario/scenario.hpp"
+#include "eksim/scenario/traffic_loader.hpp"
 #include "eksim/scenario/yaml_reader.hpp"
 #include "eksim/util/closest_name.hpp"
 
@@ -108,7 +109,7 @@ Scenario load(const YamlReader& r, ReferencedFiles files) {
   if (!root.IsDefined() || root.IsNull()) r.fail(root, "the scenario file is empty");
   r.check_keys(root,
                {"scenario", "regions", "prefixLists", "vpcs", "peerings", "transitGateways", "clusters", "hopLatency",
-                "servers", "traffic", "policy", "expect", "dns", "privateHostedZones", "cloudMap", "dnsTraffic"},
+                "mesh", "servers", "traffic", "policy", "expect", "dns", "privateHostedZones", "cloudMap", "dnsTraffic"},
                "scenario file");
 
   Scenario s;
@@ -146,66 +147,7 @@ Scenario load(const YamlReader& r, ReferencedFiles files) {
     s.clusters = load_clusters(r, clusters, lookup, catalog, files == ReferencedFiles::read);
   }
 
-  if (const YAML::Node hops = root["hopLatency"]) {
-    r.check_keys(hops, {"sameNode", "sameAz", "crossAz"}, "hopLatency");
-    if (hops["sameNode"]) s.hops.same_node = r.duration(hops["sameNode"], "hopLatency.sameNode");
-    if (hops["sameAz"]) s.hops.same_az = r.duration(hops["sameAz"], "hopLatency.sameAz");
-    if (hops["crossAz"]) s.hops.cross_az = r.duration(hops["crossAz"], "hopLatency.crossAz");
-  }
-
-  // Workloads by "cluster/namespace/name", for servers and flows.
-  std::map<std::string, WorkloadRef> workloads;
-  for (std::uint32_t c = 0; c < s.clusters.size(); ++c) {
-    const auto& objects = s.clusters[c].objects;
-    for (std::uint32_t w = 0; w < objects.workloads.size(); ++w) {
-      const auto& wl = objects.workloads[w];
-      // The first of two same-named workloads of different kinds wins; name
-      // them apart in the manifests to address the other.
-      workloads.emplace(s.clusters[c].name + "/" + wl.namespace_name + "/" + wl.name, WorkloadRef{c, w});
-    }
-  }
-  auto workload = [&](const YAML::Node& node, std::string_view what) {
-    const std::string name = r.string(node, what);
-    const auto it = workloads.find(name);
-    if (it != workloads.end()) return it->second;
-    std::vector<std::string> names;
-    for (const auto& [n, _] : workloads) names.push_back(n);
-    std::string hint = util::did_you_mean(name, names);
-    if (hint.empty() && std::count(name.begin(), name.end(), '/') != 2) {
-      hint = " (workloads are named cluster/namespace/name, e.g. shop/web/frontend)";
-    }
-    r.fail(node, "unknown workload '" + name + "'" + hint);
-  };
-
-  if (const YAML::Node servers = root["servers"]) {
-    r.expect_sequence(servers, "servers");
-    std::map<std::pair<std::uint32_t, std::uint32_t>, std::string> seen;
-    for (const YAML::Node& n : servers) {
-      r.check_keys(n, {"workload", "workers", "serviceTime"}, "server");
-      Server server;
-      server.workload = workload(r.required(n, "workload", "server"), "server workload");
-      const auto [it, fresh] = seen.emplace(std::pair(server.workload.cluster, server.workload.workload), r.at(n).str());
-      if (!fresh) r.fail(n, "server: workload already described at " + it->second);
-      if (n["workers"]) server.workers = static_cast<std::uint32_t>(r.integer(n["workers"], "server workers", 1, 1'000'000));
-      if (n["serviceTime"]) server.service_time = r.duration(n["serviceTime"], "server serviceTime");
-      s.servers.push_back(server);
-    }
-  }
-
-  if (const YAML::Node traffic = root["traffic"]) {
-    r.expect_sequence(traffic, "traffic");
-    for (const YAML::Node& f : traffic) {
-      r.check_keys(f, {"from", "to", "rate"}, "flow");
-      Flow flow;
-      flow.from = workload(r.required(f, "from", "flow"), "flow from");
-      flow.to = workload(r.required(f, "to", "flow"), "flow to");
-      flow.rate_per_second = r.rate(r.required(f, "rate", "flow"), "flow rate");
-      if (flow.rate_per_second <= 0 || flow.rate_per_second > 1e8) {
-        r.fail(f["rate"], "flow rate: must be above 0/s and at most 100000000/s");
-      }
-      s.flows.push_back(flow);
-    }
-  }
+  load_traffic(r, root, s);
 
   load_dns(r, root, s);
 
@@ -223,17 +165,7 @@ Scenario load(const YamlReader& r, ReferencedFiles files) {
         s.reach_expectations.push_back(reach_expectation(r, e, s));
         continue;
       }
-      r.check_keys(e, {"flow", "p50Below", "p99Below"}, "expectation");
-      Expectation x;
-      x.where = r.at(e).str();
-      const YAML::Node flow = r.required(e, "flow", "expectation");
-      if (s.flows.empty()) r.fail(flow, "expectation: the scenario has no traffic flows");
-      x.flow = static_cast<std::uint32_t>(
-          r.integer(flow, "expectation flow", 0, static_cast<std::int64_t>(s.flows.size()) - 1));
-      if (e["p50Below"]) x.p50_below = r.duration(e["p50Below"], "expectation p50Below");
-      if (e["p99Below"]) x.p99_below = r.duration(e["p99Below"], "expectation p99Below");
-      if (!x.p50_below && !x.p99_below) r.fail(e, "expectation: give p50Below or p99Below");
-      s.expectations.push_back(std::move(x));
+      s.expectations.push_back(load_latency_expectation(r, e, s));
     }
   }
   return s;

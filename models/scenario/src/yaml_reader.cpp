@@ -6,21 +6,19 @@
 #include <set>
 #include <sstream>
 
+#include "eksim/scenario/traffic_loader.hpp"
 #include "eksim/util/closest_name.hpp"
 #include "eksim/util/quote.hpp"
 
 namespace eksim::scenario {
 namespace {
 
-// User text in messages is cut and escaped (see util::quote).
-std::string quoted(std::string_view s) { return util::quote(s); }
-
 std::string describe(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Null:
       return "nothing";
     case YAML::NodeType::Scalar:
-      return quoted(node.Scalar());
+      return util::quote(node.Scalar());
     case YAML::NodeType::Sequence:
       return "a list";
     case YAML::NodeType::Map:
@@ -88,7 +86,7 @@ void YamlReader::check_keys(const YAML::Node& map, std::initializer_list<std::st
     bool known = false;
     for (std::string_view a : allowed) known = known || a == k;
     if (!known) {
-      std::string msg = std::string(what) + ": unknown key " + quoted(k) + util::did_you_mean(k, allowed);
+      std::string msg = std::string(what) + ": unknown key " + util::quote(k) + util::did_you_mean(k, allowed);
       if (util::did_you_mean(k, allowed).empty()) {
         msg += " (expected one of:";
         for (std::string_view a : allowed) msg += " " + std::string(a);
@@ -97,14 +95,14 @@ void YamlReader::check_keys(const YAML::Node& map, std::initializer_list<std::st
       fail(key, msg);
     }
     // yaml-cpp keeps the last of two equal keys silently; a user means one.
-    if (!seen.insert(k).second) fail(key, std::string(what) + ": key " + quoted(k) + " appears twice");
+    if (!seen.insert(k).second) fail(key, std::string(what) + ": key " + util::quote(k) + " appears twice");
   }
 }
 
 YAML::Node YamlReader::required(const YAML::Node& map, std::string_view key, std::string_view what) const {
   expect_map(map, what);
   YAML::Node v = map[std::string(key)];
-  if (!v.IsDefined() || v.IsNull()) fail(map, std::string(what) + ": missing required key " + quoted(key));
+  if (!v.IsDefined() || v.IsNull()) fail(map, std::string(what) + ": missing required key " + util::quote(key));
   return v;
 }
 
@@ -174,37 +172,18 @@ double YamlReader::rate(const YAML::Node& node, std::string_view what) const {
     else if (unit == "ms") per_second = count * 1e3;
     else if (unit == "m" || unit == "min") per_second = count / 60.0;
     else if (unit == "h") per_second = count / 3600.0;
-    else fail(node, std::string(what) + ": unknown rate unit " + quoted(unit) + " (expected s, ms, m or h)");
+    else fail(node, std::string(what) + ": unknown rate unit " + util::quote(unit) + " (expected s, ms, m or h)");
   }
   return per_second;
 }
 
 std::uint64_t YamlReader::size_bytes(const YAML::Node& node, std::string_view what) const {
-  const std::string expected = ": expected a size such as 512B, 2KiB or 1MB, got ";
-  if (!node.IsScalar()) fail(node, std::string(what) + expected + describe(node));
-  const std::string& s = node.Scalar();
-  std::size_t i = 0;
-  while (i < s.size() && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.')) ++i;
-  double value = 0;
-  if (!parse_double(std::string_view(s).substr(0, i), value)) fail(node, std::string(what) + expected + describe(node));
-  const std::string unit = s.substr(i);
-  struct Unit {
-    const char* name;
-    double bytes;
-  };
-  static constexpr Unit kUnits[] = {{"", 1},         {"B", 1},          {"KB", 1e3},          {"KiB", 1024.0},
-                                    {"MB", 1e6},     {"MiB", 1048576.0}, {"GB", 1e9},          {"GiB", 1073741824.0}};
-  for (const Unit& u : kUnits) {
-    if (unit != u.name) continue;
-    const double bytes = value * u.bytes;
-    if (bytes != std::floor(bytes) || bytes > 1e15) {
-      fail(node, std::string(what) + ": " + quoted(s) + " is not a whole number of bytes up to 1PB");
-    }
-    return static_cast<std::uint64_t>(bytes);
-  }
-  std::vector<std::string_view> names;
-  for (const Unit& u : kUnits) if (*u.name != '\0') names.emplace_back(u.name);
-  fail(node, std::string(what) + ": unknown size unit " + quoted(unit) + util::did_you_mean(unit, names));
+  if (!node.IsScalar()) fail(node, std::string(what) + ": expected a size such as 512B, 2KiB or 1MB, got " + describe(node));
+  std::string error;
+  const auto bytes = parse_size(node.Scalar(), &error);
+  if (!bytes) fail(node, std::string(what) + ": " + error);
+  if (*bytes != std::floor(*bytes)) fail(node, std::string(what) + ": " + util::quote(node.Scalar()) + " is not a whole number of bytes");
+  return static_cast<std::uint64_t>(*bytes);
 }
 
 }  // namespace eksim::scenario

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "eksim/aws/network_model.hpp"
@@ -61,6 +62,10 @@ std::string workload_name(const Scenario& s, const WorkloadRef& w);
 // Reads the top-level DNS keys (dns, privateHostedZones, cloudMap,
 // dnsTraffic) into s.dns; needs s.network and s.clusters loaded.
 void load_dns(const YamlReader& r, const YAML::Node& root, Scenario& s);
+
+// A DNS name as Route 53 takes it: labels of letters, digits, '-' and '_',
+// 1 to 63 characters each, 253 in all (without the trailing dot).
+bool valid_dns_name(std::string_view name);
 
 // Whether the files a scenario names (its clusters' manifests) are read.
 enum class ReferencedFiles { read, ignore };

@@ -47,7 +47,7 @@ class YamlReader {
   [[nodiscard]] sim::Time duration(const YAML::Node& node, std::string_view what) const;
   // Events per second from "500/s", "30/m", "2/ms" or a plain number.
   [[nodiscard]] double rate(const YAML::Node& node, std::string_view what) const;
-  // Bytes from "2KiB", "16KiB", "1MB", "512B" or a plain integer.
+  // Whole bytes from "2KiB", "16kB", "1MB", "512B" or a plain integer (parse_size).
   [[nodiscard]] std::uint64_t size_bytes(const YAML::Node& node, std::string_view what) const;
 
  private:
