@@ -42,6 +42,19 @@ bad = {
         "scenario": {"name": "x"},
         "privateHostedZones": [{"name": "corp.internal", "vpcs": ["v"], "records": [{"name": "a", "type": "AAAA", "values": ["::1"]}]}],
     },
+    "flow with both rate and clients": {
+        "scenario": {"name": "x"},
+        "traffic": [{"from": "c/web/frontend", "to": "c/web/cart", "rate": "1/s", "clients": 4}],
+    },
+    "distribution with an unknown unit": {
+        "scenario": {"name": "x"},
+        "servers": [{"workload": "c/web/cart", "serviceTime": "exp(5)"}],
+    },
+    "kube-proxy mode that does not exist": {
+        "scenario": {"name": "x"},
+        "clusters": [{"name": "c", "vpc": "v", "kubeProxy": {"mode": "userspace"},
+                      "nodeGroups": [{"name": "g", "instanceType": "m5.large", "count": 1, "subnets": ["a"]}]}],
+    },
     "workload not cluster/namespace/name": {
         "scenario": {"name": "x"},
         "traffic": [{"from": "web/frontend", "to": "c/web/cart", "rate": "1/s"}],

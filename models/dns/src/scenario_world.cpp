@@ -15,8 +15,12 @@ DnsTuning dns_tuning(const scenario::Scenario& s) {
   t.resolver_round_trip = s.dns.behaviour.resolver_round_trip;
   t.resolver_burst = s.dns.behaviour.resolver_burst;
   // The DNS model takes one fixed latency per hop kind; a scenario's hops are
-  // distributions, so DNS uses each one's mean (exact for constants).
-  auto mean = [](const scenario::Distribution& d) { return sim::Time::ns(std::llround(d.mean())); };
+  // distributions, so DNS uses each one's mean (exact for constants). A mean
+  // beyond an hour (a Pareto with alpha <= 1 has none) is taken as an hour.
+  auto mean = [](const scenario::Distribution& d) {
+    const double m = std::min(d.mean(), 3.6e12);
+    return sim::Time::ns(static_cast<std::int64_t>(std::llround(m)));
+  };
   t.same_node = mean(s.hops.same_node);
   t.same_az = mean(s.hops.same_az);
   t.cross_az = mean(s.hops.cross_az);

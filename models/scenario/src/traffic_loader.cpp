@@ -52,8 +52,8 @@ std::optional<double> parse_value(std::string_view text, Quantity q, std::string
   return static_cast<double>(t->count());
 }
 
-// A distribution family: its name in the notation, its kind, and whether its
-// second argument is a value with a unit (uniform's high) or a bare number.
+// A distribution family: its name in the notation, its kind, and for messages
+// its form with an example for durations and for sizes.
 struct Family {
   std::string_view name;
   Kind kind;
