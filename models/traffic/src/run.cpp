@@ -1,6 +1,7 @@
 #include "eksim/traffic/run.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <memory>
 
@@ -210,7 +211,9 @@ std::vector<ExpectationOutcome> evaluate(const scenario::Scenario& s, const RunR
     // The walking skeleton has no errors, so its error rate is 0.
     if (e.error_rate_below) {
       if (!detail.empty()) detail += ", ";
-      detail += "errors 0% < " + std::to_string(*e.error_rate_below * 100) + "%";
+      char bound[32];
+      std::snprintf(bound, sizeof bound, "%g%%", *e.error_rate_below * 100);
+      detail += std::string("errors 0% < ") + bound;
     }
     out.push_back({&e, ok, detail});
   }
