@@ -27,7 +27,7 @@ build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
 run: build
-	$(BUILD)/bin/eksim run scenarios/quickstart.yaml
+	$(BUILD)/bin/eksim run scenarios/quickstart.yaml --plot $(BUILD)/quickstart-latency.svg
 
 # Every test: unit, golden and schema tests on the release build, the unit
 # and golden tests again under AddressSanitizer + UBSan, then each fuzz
@@ -90,6 +90,7 @@ bench: bench-kernel
 	$(BUILD)/bin/model_bench --benchmark_out=$(BUILD)/bench/model.json --benchmark_out_format=json
 	$(BUILD)/bin/reach_bench --benchmark_repetitions=$(BENCH_REPS) --benchmark_report_aggregates_only=true \
 	  --benchmark_out=$(BUILD)/bench/reach.json --benchmark_out_format=json
+	$(BUILD)/bin/run_bench --benchmark_out=$(BUILD)/bench/run.json --benchmark_out_format=json
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp' '*.cc')

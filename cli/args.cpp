@@ -67,13 +67,13 @@ std::optional<std::uint64_t> seed_option(const ParsedArgs& a) {
   return value;
 }
 
-std::optional<sim::Time> duration_option(const ParsedArgs& a) {
-  const auto d = a.get("duration");
+std::optional<sim::Time> duration_option(const ParsedArgs& a, const std::string& name) {
+  const auto d = a.get(name);
   if (!d) return std::nullopt;
   std::string error;
   const auto duration = sim::parse_duration(*d, &error);
-  if (!duration) throw UsageError("--duration: " + error);
-  if (*duration <= sim::Time{}) throw UsageError("--duration: must be longer than 0s");
+  if (!duration) throw UsageError("--" + name + ": " + error);
+  if (*duration <= sim::Time{}) throw UsageError("--" + name + ": must be longer than 0s");
   return duration;
 }
 

@@ -35,7 +35,7 @@ struct UsageError : std::runtime_error {
 
 // --seed N: a whole number, when given.
 std::optional<std::uint64_t> seed_option(const ParsedArgs& a);
-// --duration D: a duration above zero ("30s"), when given.
-std::optional<sim::Time> duration_option(const ParsedArgs& a);
+// --duration D (or another option naming a duration): above zero ("30s"), when given.
+std::optional<sim::Time> duration_option(const ParsedArgs& a, const std::string& name = "duration");
 
 }  // namespace eksim::cli

@@ -16,6 +16,7 @@
 #include "eksim/reach/connectivity.hpp"
 #include "eksim/scenario/manifest_scenario.hpp"
 #include <filesystem>
+#include "eksim/report/latency_plot.hpp"
 #include "eksim/report/run_report.hpp"
 #include "eksim/report/scenario_summary.hpp"
 #include "eksim/scenario/load_error.hpp"
@@ -73,16 +74,32 @@ void emit(const ParsedArgs& a, const std::string& text) {
 }
 
 int cmd_run(const ParsedArgs& a) {
-  const std::string format = format_of(a);
+  const std::string format = format_of(a, {"text", "json", "csv"});
   const auto scenario = eksim::scenario::load_scenario(single_path(a, "scenario file"));
   eksim::traffic::RunOptions options;
   if (const auto seed = eksim::cli::seed_option(a)) options.seed = *seed;
   if (const auto duration = eksim::cli::duration_option(a)) options.duration = *duration;
+  if (const auto window = eksim::cli::duration_option(a, "window")) options.window = *window;
   eksim::cli::ProgressBar bar("simulating " + scenario.name);
   options.progress = [&bar](double f) { bar.update(f); };
   const auto result = eksim::traffic::run_scenario(scenario, options);
   const auto outcomes = eksim::traffic::evaluate(scenario, result);
-  emit(a, format == "json" ? eksim::report::run_json(result, outcomes) : eksim::report::run_text(result, outcomes));
+  // Everything is rendered before anything is written.
+  const std::string json = eksim::report::run_json(result, outcomes);
+  const std::string csv = eksim::report::run_csv(result);
+  const std::string main = format == "json" ? json : format == "csv" ? csv : eksim::report::run_text(result, outcomes);
+  std::string svg;
+  if (a.has("plot")) {
+    std::vector<eksim::report::LatencySeries> series;
+    for (const auto& f : result.flows) series.push_back({f.name + ": " + f.from + " -> " + f.to, &f.latency});
+    eksim::report::LatencyPlotOptions plot;
+    plot.title = "Request latency, " + scenario.name + " (seed " + std::to_string(result.seed) + ")";
+    svg = eksim::report::latency_plot_svg(series, plot);
+  }
+  if (const auto path = a.get("json")) eksim::report::write_file_atomically(*path, json);
+  if (const auto path = a.get("csv")) eksim::report::write_file_atomically(*path, csv);
+  if (const auto path = a.get("plot")) eksim::report::write_file_atomically(*path, svg);
+  emit(a, format == "text" && a.has("plot") ? main + "\nlatency CDF: " + *a.get("plot") + "\n" : main);
   for (const auto& o : outcomes) {
     if (!o.passed) return kExpectationFailed;
   }
@@ -257,19 +274,36 @@ int cmd_check(const ParsedArgs& a) {
   const std::string format = format_of(a);
   const std::string path = single_path(a, "scenario file");
   const auto scenario = eksim::scenario::load_scenario(path);
-  if (scenario.reach_expectations.empty()) {
-    throw UsageError("the scenario has no reachability expectations (expect: entries with from, to, port, allowed)");
+  if (scenario.reach_expectations.empty() && scenario.expectations.empty()) {
+    throw UsageError(
+        "the scenario has no expectations (expect: entries with from, to, port and allowed, or with flow and "
+        "p50Below, p99Below or errorRateBelow)");
   }
-  const eksim::reach::Connectivity net(scenario, reach_options(a, path));
   std::vector<eksim::report::CheckOutcome> outcomes;
   bool all_passed = true;
-  for (const auto& x : scenario.reach_expectations) {
-    eksim::report::CheckOutcome o{x.where, net.explain(x.from, x.to, x.port), x.allowed, false};
-    o.passed = x.allowed ? o.answer.all_allowed() : o.answer.none_allowed();
-    all_passed = all_passed && o.passed;
-    outcomes.push_back(std::move(o));
+  if (!scenario.reach_expectations.empty()) {
+    const eksim::reach::Connectivity net(scenario, reach_options(a, path));
+    for (const auto& x : scenario.reach_expectations) {
+      eksim::report::CheckOutcome o{x.where, net.explain(x.from, x.to, x.port), x.allowed, false};
+      o.passed = x.allowed ? o.answer.all_allowed() : o.answer.none_allowed();
+      all_passed = all_passed && o.passed;
+      outcomes.push_back(std::move(o));
+    }
   }
-  emit(a, format == "json" ? eksim::report::check_json(outcomes) : eksim::report::check_text(outcomes));
+  // Latency and error-rate expectations need a run (the scenario's seed and duration).
+  std::vector<eksim::report::LatencyCheck> latency;
+  if (!scenario.expectations.empty()) {
+    eksim::cli::ProgressBar bar("simulating " + scenario.name);
+    eksim::traffic::RunOptions options;
+    options.progress = [&bar](double f) { bar.update(f); };
+    const auto result = eksim::traffic::run_scenario(scenario, options);
+    for (const auto& o : eksim::traffic::evaluate(scenario, result)) {
+      latency.push_back({o.expectation->where, result.flows[o.expectation->flow].name, o.passed, o.detail});
+      all_passed = all_passed && o.passed;
+    }
+  }
+  emit(a, format == "json" ? eksim::report::check_json(outcomes, latency)
+                           : eksim::report::check_text(outcomes, latency));
   return all_passed ? kOk : kExpectationFailed;
 }
 
@@ -291,9 +325,15 @@ const OptionSpec kIpBlock{"ipblock-matches-pods", true,
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands{
       {"run", "simulate a scenario request by request and print per-flow latency",
-       "eksim run SCENARIO [--format text|json] [--seed N] [--duration D] [--output FILE]",
-       {kFormat, kOutput, {"seed", true, "random seed (default: the scenario's)"},
-        {"duration", true, "simulated time, e.g. 30s (default: the scenario's)"}, kHelp},
+       "eksim run SCENARIO [--format text|json|csv] [--seed N] [--duration D] [--window W] [--json FILE] "
+       "[--csv FILE] [--plot FILE.svg] [--output FILE]",
+       {{"format", true, "output format: text (default), json, or csv (tidy rows)"}, kOutput,
+        {"seed", true, "random seed (default: the scenario's)"},
+        {"duration", true, "simulated time, e.g. 30s (default: the scenario's)"},
+        {"window", true, "time-series window, e.g. 1s (default 1s)"},
+        {"json", true, "also write the results as JSON to FILE"},
+        {"csv", true, "also write the tidy result rows as CSV to FILE"},
+        {"plot", true, "also draw the flows' latency CDFs as an SVG picture to FILE"}, kHelp},
        cmd_run},
       {"capacity", "VPC CNI capacity: max pods, subnet addresses, pods that cannot run, headroom",
        "eksim capacity SCENARIO [--format text|json] [--no-headroom] [--output FILE]",
@@ -317,7 +357,7 @@ const std::vector<Command>& commands() {
         {"port", true, "destination port and protocol, e.g. 8080/TCP (a Service's port for a Service)"}, kIpBlock,
         kHelp},
        cmd_explain},
-      {"check", "evaluate the scenario's reachability expectations; exit 1 when one fails",
+      {"check", "evaluate the scenario's reachability, latency and error-rate expectations; exit 1 when one fails",
        "eksim check SCENARIO [--format text|json]", {kFormat, kOutput, kIpBlock, kHelp}, cmd_check},
       {"diff", "pairs whose allowed traffic differs between two designs; exit 1 when any does",
        "eksim diff A B [--format text|json]", {kFormat, kOutput, kIpBlock, kHelp}, cmd_diff},

@@ -1134,4 +1134,24 @@ ConnectionAnswer Connectivity::explain(const scenario::EndpointRef& from, const 
 
 const std::vector<ReachWarning>& Connectivity::warnings() const { return impl_->warnings; }
 
+const Layout& Connectivity::layout() const { return impl_->layout; }
+
+Verdict Connectivity::pod_to_pod(std::uint32_t from, std::uint32_t to, k8s::Protocol protocol,
+                                 std::uint16_t port) const {
+  return impl_->pod_to_pod(from, to, protocol, port);
+}
+
+Verdict Connectivity::pod_to_address(std::uint32_t from, net::Ipv4Address to, k8s::Protocol protocol,
+                                     std::uint16_t port) const {
+  return impl_->pod_to_address(from, to, protocol, port);
+}
+
+Verdict Connectivity::pod_via_load_balancer(std::uint32_t from, std::uint32_t cluster, std::uint32_t service,
+                                            std::uint32_t service_port, std::uint32_t to, k8s::Protocol protocol,
+                                            std::uint16_t target_port) const {
+  return impl_->via_load_balancer(from, std::nullopt, impl_->s.clusters[cluster].objects.services[service],
+                                  impl_->layout.node_ports[cluster][service][service_port], to, protocol,
+                                  target_port);
+}
+
 }  // namespace eksim::reach

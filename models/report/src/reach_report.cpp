@@ -144,7 +144,7 @@ std::string explain_json(const reach::ConnectionAnswer& a) {
   return w.str() + "\n";
 }
 
-std::string check_text(const std::vector<CheckOutcome>& outcomes) {
+std::string check_text(const std::vector<CheckOutcome>& outcomes, const std::vector<LatencyCheck>& latency) {
   std::string out;
   std::size_t failed = 0;
   for (const auto& o : outcomes) {
@@ -164,12 +164,26 @@ std::string check_text(const std::vector<CheckOutcome>& outcomes) {
       start = end + 1;
     }
   }
-  out += std::to_string(outcomes.size() - failed) + " of " + std::to_string(outcomes.size()) +
-         " reachability expectations hold\n";
+  if (!outcomes.empty()) {
+    out += std::to_string(outcomes.size() - failed) + " of " + std::to_string(outcomes.size()) +
+           " reachability expectations hold\n";
+  }
+  if (latency.empty()) return out;
+  std::size_t latency_failed = 0;
+  for (const auto& l : latency) {
+    if (l.passed) {
+      out += "ok    flow " + l.flow + ": " + l.detail + "\n";
+    } else {
+      ++latency_failed;
+      out += "FAIL  " + l.where + ": flow " + l.flow + ": " + l.detail + "\n";
+    }
+  }
+  out += std::to_string(latency.size() - latency_failed) + " of " + std::to_string(latency.size()) +
+         " latency expectations hold\n";
   return out;
 }
 
-std::string check_json(const std::vector<CheckOutcome>& outcomes) {
+std::string check_json(const std::vector<CheckOutcome>& outcomes, const std::vector<LatencyCheck>& latency) {
   JsonWriter w;
   w.begin_object().key("expectations").begin_array();
   for (const auto& o : outcomes) {
@@ -178,7 +192,16 @@ std::string check_json(const std::vector<CheckOutcome>& outcomes) {
     answer_json(w, o.answer);
     w.end_object();
   }
-  w.end_array().end_object();
+  w.end_array();
+  if (!latency.empty()) {
+    w.key("latency").begin_array();
+    for (const auto& l : latency) {
+      w.begin_object().key("where").value(l.where).key("flow").value(l.flow);
+      w.key("passed").value(l.passed).key("detail").value(l.detail).end_object();
+    }
+    w.end_array();
+  }
+  w.end_object();
   return w.str() + "\n";
 }
 

@@ -1,103 +1,906 @@
 #include "eksim/traffic/run.hpp"
 
+#include <algorithm>
 #include <cmath>
-#include <cstdio>
+#include <deque>
 #include <map>
 #include <memory>
+#include <stdexcept>
 
-#include "eksim/capacity/scenario_capacity.hpp"
+#include "eksim/dns/dns_system.hpp"
+#include "eksim/dns/scenario_world.hpp"
 #include "eksim/sim/process.hpp"
 #include "eksim/sim/random.hpp"
 #include "eksim/sim/resource.hpp"
 #include "eksim/sim/simulator.hpp"
+#include "eksim/traffic/fair_share.hpp"
+#include "eksim/traffic/sampler.hpp"
+#include "run_world.hpp"
 
 namespace eksim::traffic {
 namespace {
 
 using sim::RandomStream;
-using sim::Resource;
 using sim::Simulator;
 using sim::Task;
 using sim::Time;
+using Kind = scenario::FlowTarget::Kind;
 
-// Where a running pod is: its node and that node's AZ.
-struct PodSite {
-  std::uint32_t node = 0;
-  std::string az;
+// EC2 caps one flow (5-tuple) at 5 Gbps outside a placement group (2.4).
+constexpr double kSingleFlowBytesPerSecond = 5e9 / 8.0;
+// kube-proxy first-packet cost: iptables walks KUBE-SERVICES rule by rule
+// (O(n) in Services, 2.6); IPVS and nftables look up a hash or verdict map.
+// The per-rule figure is an assumption (the published data are charts only).
+constexpr double kIptablesBaseNs = 5'000;
+constexpr double kIptablesPerRuleNs = 100;
+constexpr double kHashedLookupNs = 5'000;
+// Data charges (2.8): cross-AZ $0.01/GB each side; TGW $0.02/GB processed;
+// NAT gateway $0.045/GB processed.
+constexpr double kCrossAzUsdPerByte = 0.02 / 1e9;
+constexpr double kTgwUsdPerByte = 0.02 / 1e9;
+constexpr double kNatUsdPerByte = 0.045 / 1e9;
+// Envoy's retry budget never blocks fewer than 3 concurrent retries.
+constexpr std::uint64_t kMinRetryConcurrency = 3;
+
+enum class Failure : std::uint8_t { none, connect_timeout, refused, overloaded, dns_nxdomain, dns_failure, timeout };
+constexpr std::size_t kFailures = 7;
+constexpr std::size_t kReasons = 64;
+
+std::string failure_text(Failure f, reach::Reason reason) {
+  switch (f) {
+    case Failure::connect_timeout: return "connect timeout: " + std::string(reach::to_string(reason));
+    case Failure::refused: return "connection refused: " + std::string(reach::to_string(reason));
+    case Failure::overloaded: return "503 queue full";
+    case Failure::dns_nxdomain: return "DNS_NXDOMAIN";
+    case Failure::dns_failure: return "DNS timeout";
+    case Failure::timeout: return "timeout";
+    case Failure::none: break;
+  }
+  return "ok";
+}
+
+// Shared bandwidth: each transfer is a fluid flow whose rate the max-min
+// fair solver sets; when rates change, completion events move.
+class Bandwidth {
+ public:
+  Bandwidth(Simulator& sim, const std::vector<double>& capacities) : sim_(sim) {
+    for (const double c : capacities) net_.add_link(c);
+  }
+
+  struct Awaiter {
+    Bandwidth& bw;
+    const Route& route;
+    double bytes;
+    [[nodiscard]] bool await_ready() const noexcept { return route.link_count == 0 || bytes <= 0; }
+    void await_suspend(std::coroutine_handle<> h) { bw.start(h, route, bytes); }
+    void await_resume() const noexcept {}
+  };
+  Awaiter transfer(const Route& route, double bytes) { return Awaiter{*this, route, bytes}; }
+
+ private:
+  struct Slot {
+    Bandwidth* owner = nullptr;
+    std::uint32_t id = 0;
+    std::coroutine_handle<> waiter;
+    sim::EventHandle done{};
+    double remaining = 0;
+    double rate = 0;
+    Time since{};
+    void complete() { owner->complete(*this); }
+  };
+
+  void start(std::coroutine_handle<> h, const Route& route, double bytes) {
+    const std::uint32_t id =
+        net_.start(std::span<const std::uint32_t>(route.links, route.link_count), kSingleFlowBytesPerSecond);
+    if (slots_.size() <= id) slots_.resize(id + 1);
+    Slot& s = slots_[id];
+    s = Slot{this, id, h, {}, bytes, 0, sim_.now()};
+    reschedule();
+  }
+  void complete(Slot& s) {
+    const std::coroutine_handle<> h = s.waiter;
+    s.waiter = {};
+    s.done = {};
+    net_.finish(s.id);
+    reschedule();
+    h.resume();
+  }
+  // Moves the completion of every transfer whose rate the last change set.
+  void reschedule() {
+    const Time now = sim_.now();
+    for (const std::uint32_t id : net_.changed()) {
+      Slot& s = slots_[id];
+      if (!s.waiter) continue;
+      s.remaining = bytes_left(s.remaining, s.rate, now - s.since);
+      s.rate = net_.rate(id);
+      s.since = now;
+      if (s.done.valid()) sim_.cancel(s.done);
+      s.done = sim_.call_cancellable_at<&Slot::complete>(now + time_to_send(s.remaining, s.rate), s);
+    }
+  }
+
+  Simulator& sim_;
+  FairShareNetwork net_;
+  std::deque<Slot> slots_;  // by transfer id; a deque so events keep their address
 };
 
-// The walking skeleton takes each hop at its distribution's mean.
-sim::Time mean_of(const scenario::Distribution& d) { return Time::ns(static_cast<std::int64_t>(std::llround(d.mean()))); }
+// A request attempt's result as its waiter sees it.
+struct Outcome {
+  Failure failure = Failure::none;
+  reach::Reason reason = reach::Reason::NO_ROUTE;
+};
 
-sim::Time one_way(const scenario::HopLatencies& hops, const PodSite& a, const PodSite& b) {
-  if (a.node == b.node) return mean_of(hops.same_node);
-  // Each pod's veth on its own node, plus the VPC path between the nodes.
-  return mean_of(a.az == b.az ? hops.same_az : hops.cross_az) + mean_of(hops.same_node) * 2;
-}
+struct Connection {
+  std::uint32_t endpoint = kNone;  // server pod (kNone: an external address)
+  const PairPlan* plan = nullptr;
+  std::uint16_t port = 0;
+};
+
+// What one flow sends to, resolved once.
+struct Destination {
+  Kind kind = Kind::workload;
+  std::vector<std::uint32_t> endpoints;  // pods
+  std::uint32_t cluster = 0;
+  std::uint32_t service = 0;
+  std::uint32_t service_port = 0;  // index into the Service's ports
+  bool topology_aware = false;
+  bool node_local = false;  // internalTrafficPolicy: Local
+  net::Ipv4Address address;
+};
 
 struct Server {
-  Server(Simulator& sim, std::uint32_t n, RandomStream stream, Time mean)
-      : workers(sim, n), service(stream), mean_service(mean) {}
-  Resource workers;
+  Server(Simulator& sim, std::uint32_t workers, RandomStream stream, const scenario::Server* spec)
+      : workers(sim, workers), service(stream), spec(spec) {}
+  sim::Resource workers;
   RandomStream service;
-  Time mean_service;
+  const scenario::Server* spec;  // nullptr: the default (1 worker, exp(1ms))
 };
+
+class Engine;
 
 struct FlowState {
-  Simulator& sim;
+  FlowState(Engine& e, const scenario::Flow& f, FlowResult& o, std::uint32_t i, std::vector<std::uint32_t> pods,
+            const RunResult& r)
+      : engine(e), spec(f), out(o), index(i), sources(std::move(pods)),
+        arrivals(r.seed, r.replication, "flow/" + f.name, "arrivals"),
+        choice(r.seed, r.replication, "flow/" + f.name, "choice"),
+        sizes(r.seed, r.replication, "flow/" + f.name, "sizes"),
+        network(r.seed, r.replication, "flow/" + f.name, "network"),
+        retry(r.seed, r.replication, "flow/" + f.name, "retry") {}
+  Engine& engine;
+  const scenario::Flow& spec;
+  FlowResult& out;
+  std::uint32_t index = 0;
+  std::vector<std::uint32_t> sources;  // client pods
+  Destination dest;
   RandomStream arrivals;
-  RandomStream endpoints;  // picks the source and destination pods
-  double mean_gap_ns;
-  Time stop_at;
-  FlowResult& result;
-  const std::vector<PodSite>* sources;
-  const std::vector<PodSite>* destinations;
-  std::vector<Server*> servers;  // one per destination pod
-  const scenario::HopLatencies* hops;
-  Time total_wait{};
+  RandomStream choice;  // clients, endpoints, AZs
+  RandomStream sizes;
+  RandomStream network;  // hop latencies
+  RandomStream retry;
+  std::vector<std::vector<Connection>> idle;  // per source index: connections kept alive
+  std::array<long double, kStages> stage_sum{};
+  std::array<std::uint64_t, kFailures * kReasons> failures{};
+  std::uint64_t active = 0;
+  std::uint64_t active_retries = 0;
+  Time stop_at{};
+  Time on_until = Time::max();
+  const scenario::RetryPolicy* retries = nullptr;
+  bool mesh_client = false;
+  std::uint32_t next_client = 0;
 
   void arrive();
+  void turn_on();
+  void turn_off();
 };
 
-Task<> request(FlowState& f, const PodSite& from, std::size_t to) {
-  const Time sent = f.sim.now();
-  const Time network = one_way(*f.hops, from, (*f.destinations)[to]);
-  Server& server = *f.servers[to];
-  co_await f.sim.sleep(network);
-  const Time queued = f.sim.now();
-  {
-    auto worker = co_await server.workers.acquire();
-    if (f.sim.now() > queued) {
-      ++f.result.waited;
-      f.total_wait += f.sim.now() - queued;
+// One request's shared state between its waiter and its attempt, which may
+// outlive the waiter's interest (a timed-out attempt still holds its worker).
+struct Pending {
+  std::coroutine_handle<> waiter;
+  sim::EventHandle timer{};
+  Outcome outcome;
+  bool settled = false;
+  int refs = 2;
+  Engine* engine = nullptr;
+  void expire();
+};
+
+class Engine {
+ public:
+  Engine(const scenario::Scenario& s, const RunOptions& options, RunResult& result);
+  void run();
+
+  Simulator sim;
+  const scenario::Scenario& s;
+  RunResult& result;
+  std::vector<double> link_capacity;
+  RunWorld world;
+  dns::DnsWorld dns_world;
+  std::unique_ptr<dns::DnsSystem> dns;
+  std::unique_ptr<Bandwidth> bandwidth;
+  std::vector<std::unique_ptr<Server>> servers;  // per pod, made on first use
+  std::vector<std::uint32_t> in_flight;         // per pod: requests it is serving or queueing
+  std::deque<FlowState> flows;
+  std::deque<Pending> pending_pool;
+  std::vector<Pending*> free_pending;
+  std::uint64_t seed = 0;
+  bool keep_samples = false;
+  // [cluster][service]: KUBE-SERVICES rules up to and including the
+  // Service's own (one per Service port, in the cluster's order).
+  std::vector<std::vector<double>> rules_through;
+  std::function<void(double)> progress;
+  void tick();
+
+  Pending* take_pending() {
+    if (free_pending.empty()) {
+      pending_pool.emplace_back();
+      free_pending.push_back(&pending_pool.back());
     }
-    co_await f.sim.sleep(server.service.exponential(server.mean_service));
+    Pending* p = free_pending.back();
+    free_pending.pop_back();
+    *p = Pending{};
+    p->engine = this;
+    return p;
   }
-  co_await f.sim.sleep(network);
-  f.result.latency.record(f.sim.now() - sent);
+  void drop_pending(Pending* p) {
+    if (--p->refs == 0) free_pending.push_back(p);
+  }
+  void settle(Pending* p, Outcome o) {
+    if (p->settled) return;
+    p->settled = true;
+    p->outcome = o;
+    if (p->timer.valid()) sim.cancel(p->timer);
+    p->timer = {};
+    if (p->waiter) sim.resume_at(sim.now(), p->waiter);
+  }
+
+  Server& server_of(std::uint32_t pod);
+  Task<> request(FlowState& f, std::uint32_t client);
+  Task<> attempt(FlowState& f, std::uint32_t client, Pending* p);
+  Task<> closed_client(FlowState& f, std::uint32_t client);
+  // Sleeps the route's hop latencies, adding each to its stage.
+  Time route_latency(FlowState& f, const Route& r, std::array<Time, kStages>& stages);
+  std::optional<Connection> open_target(FlowState& f, std::uint32_t client, net::Ipv4Address address,
+                                        std::uint16_t port, Outcome& failure);
+  std::uint32_t pick_endpoint(FlowState& f, std::uint32_t client, const std::vector<std::uint32_t>& pods,
+                              bool same_zone_first, bool node_local);
+  std::optional<Connection> connect_service(FlowState& f, std::uint32_t client, std::uint32_t cluster,
+                                            std::uint32_t service, std::uint32_t service_port, Outcome& failure);
+  std::optional<Connection> connect_load_balancer(FlowState& f, std::uint32_t client, std::uint32_t cluster,
+                                                  std::uint32_t service, std::uint32_t service_port,
+                                                  std::optional<std::uint32_t> lb_az, Outcome& failure);
+  Time kube_proxy_cost(std::uint32_t cluster, std::uint32_t service) const;
+  void record_bytes(FlowState& f, const Route& r, double bytes);
+};
+
+void Pending::expire() {
+  timer = {};
+  if (settled) return;
+  engine->settle(this, Outcome{Failure::timeout, reach::Reason::NO_ROUTE});
 }
 
+// The port a pod serves a Service port on (a named targetPort resolves per pod).
+std::optional<std::uint16_t> target_port(const scenario::Scenario& s, const RunWorld& w, std::uint32_t pod,
+                                         const k8s::ServicePort& sp) {
+  if (!sp.target_port.is_named()) return sp.target_port.number != 0 ? sp.target_port.number : sp.port;
+  const PodSite& site = w.pod(pod);
+  const auto& wl = s.clusters[site.cluster].objects.workloads[site.workload];
+  if (const auto found = wl.pod.find_port(sp.target_port.name, sp.protocol)) return found->container_port;
+  return std::nullopt;
+}
+
+// A workload's first container port, for flows that name no port.
+std::uint16_t first_port(const scenario::Scenario& s, const scenario::WorkloadRef& w) {
+  for (const auto& p : s.clusters[w.cluster].objects.workloads[w.workload].pod.all_ports()) {
+    if (p.protocol == k8s::Protocol::Tcp) return p.container_port;
+  }
+  return 80;
+}
+
+Engine::Engine(const scenario::Scenario& scen, const RunOptions& options, RunResult& r)
+    : s(scen), result(r), world(scen, link_capacity), dns_world(dns::dns_world(scen)) {
+  seed = r.seed;
+  dns = std::make_unique<dns::DnsSystem>(sim, dns_world, dns::dns_tuning(scen),
+                                         sim::RandomStream(r.seed, r.replication, "dns", "seed").next_u64());
+  for (const auto& svc : dns_world.services) {
+    for (std::uint32_t c = 0; c < s.clusters.size(); ++c) {
+      if (s.clusters[c].name != dns_world.clusters[svc.cluster].name) continue;
+      const auto& services = s.clusters[c].objects.services;
+      for (std::uint32_t i = 0; i < services.size(); ++i) {
+        if (services[i].namespace_name == svc.namespace_name && services[i].name == svc.name) {
+          for (const auto ip : svc.load_balancer_ips) world.add_load_balancer_address(ip, c, i);
+        }
+      }
+    }
+  }
+  bandwidth = std::make_unique<Bandwidth>(sim, link_capacity);
+  for (const auto& cluster : s.clusters) {
+    auto& rules = rules_through.emplace_back();
+    double n = 0;
+    for (const auto& svc : cluster.objects.services) rules.push_back(n += static_cast<double>(svc.ports.size()));
+  }
+  servers.resize(world.layout().pods.size());
+  in_flight.assign(world.layout().pods.size(), 0);
+
+  result.flows.resize(s.flows.size());
+  for (std::uint32_t i = 0; i < s.flows.size(); ++i) {
+    const scenario::Flow& spec = s.flows[i];
+    FlowResult& out = result.flows[i];
+    FlowState& f = flows.emplace_back(*this, spec, out, i, world.pods_of(spec.from), r);
+    f.stop_at = r.duration;
+    f.idle.resize(f.sources.size());
+    out.name = spec.name;
+    out.from = scenario::workload_name(s, spec.from);
+    out.to = spec.to.text;
+    out.offered_rate = spec.arrivals.kind == scenario::Arrivals::Kind::closed ? 0 : spec.arrivals.rate_per_second;
+    out.source_pods = static_cast<std::uint32_t>(f.sources.size());
+    f.mesh_client = !f.sources.empty() && world.pod(f.sources.front()).sidecar;
+    f.retries = spec.retries.attempts > 0 || !f.mesh_client ? &spec.retries : &s.mesh.retries;
+
+    Destination& d = f.dest;
+    d.kind = spec.to.kind;
+    switch (spec.to.kind) {
+      case Kind::workload:
+        d.endpoints = world.pods_of(spec.to.workload);
+        break;
+      case Kind::service:
+      case Kind::load_balancer: {
+        d.cluster = spec.to.cluster;
+        d.service = spec.to.service;
+        d.endpoints = world.endpoints(d.cluster, d.service);
+        const k8s::Service& svc = s.clusters[d.cluster].objects.services[d.service];
+        for (std::uint32_t p = 0; p < svc.ports.size(); ++p) {
+          if (spec.to.port && svc.ports[p].port == *spec.to.port) d.service_port = p;
+        }
+        const auto mode = svc.annotations.find("service.kubernetes.io/topology-mode");
+        d.topology_aware = mode != svc.annotations.end() && (mode->second == "Auto" || mode->second == "auto");
+        d.node_local = svc.internal_traffic_policy == k8s::TrafficPolicy::Local;
+        break;
+      }
+      case Kind::address:
+      case Kind::dns_name:
+        d.address = spec.to.address;
+        break;
+    }
+    out.destination_pods = static_cast<std::uint32_t>(d.endpoints.size());
+    out.windows.resize(static_cast<std::size_t>((r.duration.count() + r.window.count() - 1) / r.window.count()));
+    for (std::size_t w = 0; w < out.windows.size(); ++w) out.windows[w].start = r.window * static_cast<std::int64_t>(w);
+  }
+  keep_samples = options.keep_samples;
+  progress = options.progress;
+}
+
+Server& Engine::server_of(std::uint32_t pod) {
+  if (!servers[pod]) {
+    const PodSite& site = world.pod(pod);
+    const scenario::Server* spec = nullptr;
+    for (const auto& sv : s.servers) {
+      if (sv.workload.cluster == site.cluster && sv.workload.workload == site.workload) spec = &sv;
+    }
+    servers[pod] = std::make_unique<Server>(sim, spec ? spec->workers : 1,
+                                            RandomStream(seed, result.replication, "pod/" + site.name, "service"), spec);
+  }
+  return *servers[pod];
+}
+
+Time Engine::route_latency(FlowState& f, const Route& r, std::array<Time, kStages>& stages) {
+  Time total{};
+  for (std::uint8_t i = 0; i < r.hop_count; ++i) {
+    const Time t = sample_time(*r.hops[i].latency, f.network);
+    stages[static_cast<std::size_t>(r.hops[i].stage)] += t;
+    total += t;
+  }
+  return total;
+}
+
+Time Engine::kube_proxy_cost(std::uint32_t cluster, std::uint32_t service) const {
+  if (s.clusters[cluster].kube_proxy.mode != scenario::KubeProxy::Mode::iptables) return Time::ns(kHashedLookupNs);
+  return Time::ns(static_cast<std::int64_t>(kIptablesBaseNs + kIptablesPerRuleNs * rules_through[cluster][service]));
+}
+
+void Engine::record_bytes(FlowState& f, const Route& r, double bytes) {
+  const auto b = static_cast<std::uint64_t>(bytes);
+  f.out.bytes += b;
+  f.out.cross_az_bytes += b * r.az_crossings;
+  if (r.transit_gateway) f.out.transit_gateway_bytes += b;
+  if (r.nat_gateway) f.out.nat_gateway_bytes += b;
+}
+
+// Picks an endpoint: the sidecar balances each request over endpoints by
+// least requests of two random choices, preferring the caller's AZ
+// (locality-aware); kube-proxy picks at random, within the zone for
+// topology-aware Services that have endpoints there.
+std::uint32_t Engine::pick_endpoint(FlowState& f, std::uint32_t client, const std::vector<std::uint32_t>& pods,
+                                    bool same_zone_first, bool node_local) {
+  const PodSite& c = world.pod(client);
+  std::uint32_t local[64];
+  std::size_t n = 0;
+  if (node_local || same_zone_first) {
+    for (const std::uint32_t p : pods) {
+      const bool match = node_local ? world.pod(p).node == c.node : world.pod(p).az == c.az;
+      if (match && n < std::size(local)) local[n++] = p;
+    }
+    if (n == 0 && node_local) return kNone;
+  }
+  auto at = [&](std::uint64_t i) { return n > 0 ? local[i] : pods[i]; };
+  const std::uint64_t size = n > 0 ? n : pods.size();
+  if (size == 0) return kNone;
+  const std::uint32_t first = at(f.choice.uniform_below(size));
+  if (!f.mesh_client || size == 1) return first;
+  const std::uint32_t second = at(f.choice.uniform_below(size));
+  return in_flight[second] < in_flight[first] ? second : first;
+}
+
+std::optional<Connection> Engine::connect_service(FlowState& f, std::uint32_t client, std::uint32_t cluster,
+                                                  std::uint32_t service, std::uint32_t service_port,
+                                                  Outcome& failure) {
+  const k8s::Service& svc = s.clusters[cluster].objects.services[service];
+  const std::vector<std::uint32_t>& pods = world.endpoints(cluster, service);
+  const bool zone = f.mesh_client ? s.mesh.locality_load_balancing : f.dest.topology_aware;
+  const std::uint32_t ep =
+      pick_endpoint(f, client, pods, zone, svc.internal_traffic_policy == k8s::TrafficPolicy::Local);
+  if (ep == kNone) {
+    // kube-proxy rejects traffic to a Service without endpoints (ICMP port
+    // unreachable): the client sees a refusal at once.
+    failure = {Failure::refused, reach::Reason::NO_ENDPOINTS};
+    return std::nullopt;
+  }
+  const auto port = svc.ports.empty() ? std::optional<std::uint16_t>{} : target_port(s, world, ep, svc.ports[service_port]);
+  if (!port) {
+    failure = {Failure::connect_timeout, reach::Reason::TARGET_PORT_NOT_FOUND};
+    return std::nullopt;
+  }
+  return Connection{ep, &world.pod_pair(client, ep, *port), *port};
+}
+
+std::optional<Connection> Engine::connect_load_balancer(FlowState& f, std::uint32_t client, std::uint32_t cluster,
+                                                        std::uint32_t service, std::uint32_t service_port,
+                                                        std::optional<std::uint32_t> lb_az, Outcome& failure) {
+  const k8s::Service& svc = s.clusters[cluster].objects.services[service];
+  const std::vector<std::uint32_t>& pods = world.endpoints(cluster, service);
+  if (pods.empty() || !svc.load_balancer || svc.ports.empty()) {
+    failure = {Failure::connect_timeout, reach::Reason::NO_ENDPOINTS};
+    return std::nullopt;
+  }
+  const k8s::AwsLoadBalancer& lb = *svc.load_balancer;
+  const bool ip_targets = lb.target_type == k8s::NlbTargetType::Ip;
+  const bool local = svc.external_traffic_policy == k8s::TrafficPolicy::Local;
+  // Targets: the endpoint pods (ip) or the cluster's nodes (instance; only
+  // those running an endpoint with externalTrafficPolicy Local).
+  std::vector<std::uint32_t> targets;
+  if (ip_targets) {
+    targets = pods;
+  } else {
+    for (std::uint32_t n = 0; n < world.layout().nodes.size(); ++n) {
+      if (world.layout().nodes[n].cluster != cluster) continue;
+      if (local && std::none_of(pods.begin(), pods.end(), [&](std::uint32_t p) { return world.pod(p).node == n; }))
+        continue;
+      targets.push_back(n);
+    }
+  }
+  auto az_of = [&](std::uint32_t t) { return ip_targets ? world.pod(t).az : world.node(t).az; };
+  // The client resolved one of the NLB's per-AZ addresses; without
+  // cross-zone load balancing that AZ's node sends only to its own targets,
+  // and DNS leaves out AZs without healthy targets.
+  std::uint32_t az = lb_az ? *lb_az : az_of(targets[f.choice.uniform_below(targets.size())]);
+  std::vector<std::uint32_t> here;
+  for (const std::uint32_t t : targets) {
+    if (lb.cross_zone || az_of(t) == az) here.push_back(t);
+  }
+  if (here.empty()) {
+    az = az_of(targets[f.choice.uniform_below(targets.size())]);
+    for (const std::uint32_t t : targets) {
+      if (lb.cross_zone || az_of(t) == az) here.push_back(t);
+    }
+  }
+  const std::uint32_t target = here[f.choice.uniform_below(here.size())];
+  std::uint32_t ep = target;
+  std::uint32_t via = kNone;
+  if (!ip_targets) {
+    via = target;
+    std::vector<std::uint32_t> choices;
+    for (const std::uint32_t p : pods) {
+      if (!local || world.pod(p).node == target) choices.push_back(p);
+    }
+    ep = choices[f.choice.uniform_below(choices.size())];
+  }
+  const auto port = target_port(s, world, ep, svc.ports[service_port]);
+  if (!port) {
+    failure = {Failure::connect_timeout, reach::Reason::TARGET_PORT_NOT_FOUND};
+    return std::nullopt;
+  }
+  return Connection{ep, &world.load_balancer(client, cluster, service, service_port, az, via, ep, *port), *port};
+}
+
+// Where an address from DNS leads.
+std::optional<Connection> Engine::open_target(FlowState& f, std::uint32_t client, net::Ipv4Address address,
+                                              std::uint16_t port, Outcome& failure) {
+  const RunWorld::AddressOwner owner = world.owner_of(address);
+  auto service_port_of = [&](std::uint32_t cluster, std::uint32_t service) -> std::optional<std::uint32_t> {
+    const auto& ports = s.clusters[cluster].objects.services[service].ports;
+    for (std::uint32_t i = 0; i < ports.size(); ++i) {
+      if (ports[i].port == port && ports[i].protocol == k8s::Protocol::Tcp) return i;
+    }
+    return std::nullopt;
+  };
+  switch (owner.kind) {
+    case RunWorld::AddressOwner::Kind::pod:
+      return Connection{owner.index, &world.pod_pair(client, owner.index, port), port};
+    case RunWorld::AddressOwner::Kind::service: {
+      const auto sp = service_port_of(owner.cluster, owner.index);
+      if (!sp) break;
+      return connect_service(f, client, owner.cluster, owner.index, *sp, failure);
+    }
+    case RunWorld::AddressOwner::Kind::load_balancer: {
+      const auto sp = service_port_of(owner.cluster, owner.index);
+      if (!sp) break;
+      return connect_load_balancer(f, client, owner.cluster, owner.index, *sp, owner.az, failure);
+    }
+    case RunWorld::AddressOwner::Kind::node:
+    case RunWorld::AddressOwner::Kind::external:
+      return Connection{kNone, &world.external(client, address, port), port};
+  }
+  // A ClusterIP or load balancer port nobody listens on: the packets go
+  // nowhere and the client's SYNs time out.
+  failure = {Failure::connect_timeout, reach::Reason::SERVICE_PORT_NOT_FOUND};
+  return std::nullopt;
+}
+
+Task<> Engine::attempt(FlowState& f, std::uint32_t client, Pending* p) {
+  const std::size_t source = static_cast<std::size_t>(
+      std::lower_bound(f.sources.begin(), f.sources.end(), client) - f.sources.begin());
+  std::array<Time, kStages> stages{};
+  Outcome failure;
+  std::optional<Connection> conn;
+  const bool sidecar_client = world.pod(client).sidecar;
+  auto& idle = f.idle[source];
+
+  // Pick the destination: the sidecar picks per request and keeps a pool per
+  // endpoint; without one, a kept-alive connection stays on its endpoint.
+  std::uint32_t wanted = kNone;
+  if (sidecar_client && (f.dest.kind == Kind::service || f.dest.kind == Kind::workload)) {
+    wanted = pick_endpoint(f, client, f.dest.endpoints, s.mesh.locality_load_balancing, false);
+  }
+  if (f.spec.keep_alive) {
+    for (std::size_t i = idle.size(); i-- > 0;) {
+      if (wanted == kNone || idle[i].endpoint == wanted) {
+        conn = idle[i];
+        idle[i] = idle.back();
+        idle.pop_back();
+        break;
+      }
+    }
+  }
+  if (!conn) {
+    ++f.out.new_connections;
+    const Time before_dns = sim.now();
+    switch (f.dest.kind) {
+      case Kind::workload: {
+        const std::uint32_t ep = wanted != kNone ? wanted : pick_endpoint(f, client, f.dest.endpoints, false, false);
+        if (ep == kNone) {
+          failure = {Failure::refused, reach::Reason::NO_ENDPOINTS};
+          break;
+        }
+        const std::uint16_t port = f.spec.to.port.value_or(first_port(s, f.spec.to.workload));
+        conn = Connection{ep, &world.pod_pair(client, ep, port), port};
+        break;
+      }
+      case Kind::service:
+        if (wanted != kNone) {
+          const auto& svc = s.clusters[f.dest.cluster].objects.services[f.dest.service];
+          const auto port = target_port(s, world, wanted, svc.ports[f.dest.service_port]);
+          if (port) conn = Connection{wanted, &world.pod_pair(client, wanted, *port), *port};
+          else failure = {Failure::connect_timeout, reach::Reason::TARGET_PORT_NOT_FOUND};
+        } else {
+          conn = connect_service(f, client, f.dest.cluster, f.dest.service, f.dest.service_port, failure);
+        }
+        break;
+      case Kind::load_balancer:
+        conn = connect_load_balancer(f, client, f.dest.cluster, f.dest.service, f.dest.service_port, std::nullopt,
+                                     failure);
+        break;
+      case Kind::address:
+        conn = open_target(f, client, f.dest.address, f.spec.to.port.value_or(80), failure);
+        break;
+      case Kind::dns_name: {
+        const dns::LookupResult answer =
+            co_await dns->lookup(client, f.spec.to.dns_name, dns::LookupFamily::A);
+        stages[static_cast<std::size_t>(Stage::dns)] += sim.now() - before_dns;
+        if (answer.status == dns::LookupStatus::Timeout) {
+          failure = {Failure::dns_failure, reach::Reason::DNS_NXDOMAIN};
+        } else if (answer.addresses.empty()) {
+          failure = {Failure::dns_nxdomain, reach::Reason::DNS_NXDOMAIN};
+        } else {
+          const net::Ipv4Address a = answer.addresses[f.choice.uniform_below(answer.addresses.size())];
+          conn = open_target(f, client, a, f.spec.to.port.value_or(80), failure);
+        }
+        break;
+      }
+    }
+    if (conn) {
+      const PairPlan& plan = *conn->plan;
+      if (!plan.allowed) {
+        // Security groups, network ACLs, NetworkPolicies and missing routes
+        // drop packets: SYNs go unanswered until the connect timeout.
+        co_await sim.sleep(f.spec.connect_timeout);
+        stages[static_cast<std::size_t>(Stage::connect)] += f.spec.connect_timeout;
+        failure = {Failure::connect_timeout, plan.reason};
+        conn.reset();
+      } else {
+        std::array<Time, kStages> hs{};
+        Time handshake = route_latency(f, plan.forward, hs) + route_latency(f, plan.back, hs);
+        if (f.dest.kind == Kind::service && !sidecar_client) {
+          const Time kp = kube_proxy_cost(f.dest.cluster, f.dest.service);
+          stages[static_cast<std::size_t>(Stage::kube_proxy)] += kp;
+          handshake += kp;
+        }
+        stages[static_cast<std::size_t>(Stage::connect)] += handshake;
+        if (sidecar_client && conn->endpoint != kNone && world.pod(conn->endpoint).sidecar && s.mesh.mtls) {
+          // TLS 1.3 between the sidecars: one more round trip.
+          const Time tls = route_latency(f, plan.forward, hs) + route_latency(f, plan.back, hs);
+          stages[static_cast<std::size_t>(Stage::mtls)] += tls;
+          handshake += tls;
+        }
+        co_await sim.sleep(handshake);
+      }
+    } else if (failure.failure == Failure::connect_timeout) {
+      co_await sim.sleep(f.spec.connect_timeout);
+      stages[static_cast<std::size_t>(Stage::connect)] += f.spec.connect_timeout;
+    }
+  }
+  if (conn) {
+    const PairPlan& plan = *conn->plan;
+    const bool client_car = sidecar_client;
+    const bool server_car = conn->endpoint != kNone && world.pod(conn->endpoint).sidecar;
+    const int cars = (client_car ? 1 : 0) + (server_car ? 1 : 0);
+    auto sidecars = [&]() {
+      Time t{};
+      for (int i = 0; i < cars; ++i) t += sample_time(s.mesh.sidecar, f.network);
+      stages[static_cast<std::size_t>(Stage::sidecar)] += t;
+      return t;
+    };
+    // The request.
+    const double request_bytes = sample(f.spec.request_size, f.sizes);
+    const double response_bytes = sample(f.spec.response_size, f.sizes);
+    co_await sim.sleep(route_latency(f, plan.forward, stages) + sidecars());
+    Time mark = sim.now();
+    co_await bandwidth->transfer(plan.forward, request_bytes);
+    stages[static_cast<std::size_t>(Stage::transfer)] += sim.now() - mark;
+    record_bytes(f, plan.forward, request_bytes);
+    // The server.
+    bool overloaded = false;
+    if (conn->endpoint != kNone) {
+      Server& server = server_of(conn->endpoint);
+      if (server.spec != nullptr && server.spec->queue_limit && server.workers.in_use() == server.workers.capacity() &&
+          server.workers.queue_length() >= *server.spec->queue_limit) {
+        overloaded = true;
+      } else {
+        ++in_flight[conn->endpoint];
+        mark = sim.now();
+        auto worker = co_await server.workers.acquire();
+        stages[static_cast<std::size_t>(Stage::queue)] += sim.now() - mark;
+        const Time work = server.spec != nullptr ? sample_time(server.spec->service_time, server.service)
+                                                 : server.service.exponential(Time::ms(1));
+        co_await sim.sleep(work);
+        stages[static_cast<std::size_t>(Stage::service)] += work;
+        worker.release();
+        --in_flight[conn->endpoint];
+      }
+    }
+    // The response (or the 503).
+    co_await sim.sleep(route_latency(f, plan.back, stages) + sidecars());
+    mark = sim.now();
+    const double back_bytes = overloaded ? 0 : response_bytes;
+    co_await bandwidth->transfer(plan.back, back_bytes);
+    stages[static_cast<std::size_t>(Stage::transfer)] += sim.now() - mark;
+    record_bytes(f, plan.back, back_bytes);
+    if (f.spec.keep_alive) idle.push_back(*conn);
+    if (overloaded) failure = {Failure::overloaded, reach::Reason::NO_ENDPOINTS};
+  }
+  // Where the time of a successful attempt went, as long as its waiter still
+  // waits for it (a late answer after a timeout counts for nothing).
+  if (!p->settled && failure.failure == Failure::none) {
+    for (std::size_t i = 0; i < kStages; ++i) f.stage_sum[i] += static_cast<long double>(stages[i].count());
+  }
+  settle(p, failure);
+  drop_pending(p);
+}
+
+Task<> Engine::request(FlowState& f, std::uint32_t client) {
+  const Time started = sim.now();
+  const Time deadline = started + f.spec.timeout;
+  ++f.out.requests;
+  ++f.active;
+  Outcome outcome;
+  Time backoff{};
+  for (std::uint32_t tries = 0;; ++tries) {
+    Pending* p = take_pending();
+    p->timer = sim.call_cancellable_at<&Pending::expire>(deadline, *p);
+    sim::spawn(sim, attempt(f, client, p));
+    struct Wait {
+      Pending* p;
+      [[nodiscard]] bool await_ready() const noexcept { return p->settled; }
+      void await_suspend(std::coroutine_handle<> h) noexcept { p->waiter = h; }
+      void await_resume() const noexcept {}
+    };
+    co_await Wait{p};
+    outcome = p->outcome;
+    drop_pending(p);
+    const bool retriable = outcome.failure == Failure::connect_timeout || outcome.failure == Failure::refused ||
+                           outcome.failure == Failure::overloaded;
+    if (!retriable || tries >= f.retries->attempts || sim.now() >= deadline) break;
+    if (f.retries->budget &&
+        static_cast<double>(f.active_retries + 1) >
+            std::max(static_cast<double>(kMinRetryConcurrency), *f.retries->budget * static_cast<double>(f.active)))
+      break;
+    // Envoy's backoff: uniformly jittered in [0, base * 2^tries], at most 10x the base.
+    const double cap = static_cast<double>(std::min(f.retries->backoff.count() << std::min(tries, 20U),
+                                                    f.retries->backoff.count() * 10));
+    const Time wait = Time::ns(static_cast<std::int64_t>(f.retry.uniform01() * cap));
+    if (sim.now() + wait >= deadline) break;
+    ++f.out.retries;
+    ++f.active_retries;
+    co_await sim.sleep(wait);
+    --f.active_retries;
+    backoff += wait;
+  }
+  --f.active;
+  const Time latency = sim.now() - started;
+  const auto w = std::min<std::size_t>(static_cast<std::size_t>(sim.now().count() / result.window.count()),
+                                       f.out.windows.size() - 1);
+  if (outcome.failure == Failure::none) {
+    ++f.out.completed;
+    if (sim.now() <= result.duration) ++f.out.completed_in_time;
+    f.out.latency.record(latency);
+    if (f.out.windows.size() > 0) {
+      ++f.out.windows[w].completed;
+      f.out.windows[w].latency.record(latency);
+    }
+    f.stage_sum[static_cast<std::size_t>(Stage::backoff)] += static_cast<long double>(backoff.count());
+    if (keep_samples) f.out.samples.push_back(latency.count());
+  } else {
+    ++f.out.failed;
+    ++f.failures[static_cast<std::size_t>(outcome.failure) * kReasons + static_cast<std::size_t>(outcome.reason)];
+    if (f.out.windows.size() > 0) ++f.out.windows[w].failed;
+  }
+}
+
+// Open loop: the next arrival of a flow, while the source is on.
 void FlowState::arrive() {
-  const PodSite& from = (*sources)[endpoints.uniform_below(sources->size())];
-  sim::spawn(sim, request(*this, from, endpoints.uniform_below(destinations->size())));
-  ++result.requests;
-  const Time next = sim.now() + Time::ns(static_cast<std::int64_t>(arrivals.exponential(mean_gap_ns) + 0.5));
-  if (next < stop_at) sim.call_at<&FlowState::arrive>(next, *this);
+  Engine& e = engine;
+  const std::uint32_t client = sources[choice.uniform_below(sources.size())];
+  sim::spawn(e.sim, e.request(*this, client));
+  const auto& a = spec.arrivals;
+  const double gap_ns = 1e9 / a.rate_per_second;
+  const Time gap = Time::ns(static_cast<std::int64_t>(
+      (a.kind == scenario::Arrivals::Kind::constant ? gap_ns : arrivals.exponential(gap_ns)) + 0.5));
+  const Time next = e.sim.now() + std::max(gap, Time::ns(1));
+  if (next >= stop_at) return;
+  if (next >= on_until) {
+    e.sim.call_at<&FlowState::turn_off>(on_until, *this);
+    return;
+  }
+  e.sim.call_at<&FlowState::arrive>(next, *this);
+}
+
+// On/off sources: an on period of Poisson arrivals, then silence.
+void FlowState::turn_on() {
+  Engine& e = engine;
+  on_until = e.sim.now() + std::max(sample_time(spec.arrivals.on, arrivals), Time::ns(1));
+  const Time first = e.sim.now() + arrivals.exponential(Time::ns(static_cast<std::int64_t>(1e9 / spec.arrivals.rate_per_second)));
+  if (first >= stop_at) return;
+  if (first >= on_until) {
+    e.sim.call_at<&FlowState::turn_off>(on_until, *this);
+  } else {
+    e.sim.call_at<&FlowState::arrive>(first, *this);
+  }
+}
+
+void FlowState::turn_off() {
+  Engine& e = engine;
+  const Time next = e.sim.now() + sample_time(spec.arrivals.off, arrivals);
+  if (next < stop_at) e.sim.call_at<&FlowState::turn_on>(next, *this);
+}
+
+// Closed loop: one client sends, waits for the answer, thinks, sends again.
+Task<> Engine::closed_client(FlowState& f, std::uint32_t client) {
+  while (sim.now() < f.stop_at) {
+    co_await request(f, client);
+    co_await sim.sleep(sample_time(f.spec.arrivals.think_time, f.arrivals));
+  }
 }
 
 // Reports progress at 1% steps of simulated time.
-struct ProgressTicker {
-  Simulator& sim;
-  Time step;
-  Time end;
-  const std::function<void(double)>& report;
-  void tick() {
-    report(static_cast<double>(sim.now().count()) / static_cast<double>(end.count()));
-    if (sim.now() + step <= end) sim.call_in<&ProgressTicker::tick>(step, *this);
+void Engine::tick() {
+  progress(static_cast<double>(sim.now().count()) / static_cast<double>(result.duration.count()));
+  const Time step = std::max(result.duration / 100, Time::ns(1));
+  if (sim.now() + step <= result.duration) sim.call_in<&Engine::tick>(step, *this);
+}
+
+void Engine::run() {
+  for (FlowState& f : flows) {
+    // A flow with no running pod to send from sends nothing; the report
+    // shows zero source pods.
+    if (f.sources.empty()) continue;
+    const auto& a = f.spec.arrivals;
+    switch (a.kind) {
+      case scenario::Arrivals::Kind::closed:
+        for (std::uint32_t c = 0; c < a.clients; ++c) {
+          sim::spawn(sim, closed_client(f, f.sources[c % f.sources.size()]));
+        }
+        break;
+      case scenario::Arrivals::Kind::on_off:
+        sim.call_at<&FlowState::turn_on>(Time{}, f);
+        break;
+      case scenario::Arrivals::Kind::constant: {
+        // A random phase, so that two constant flows do not arrive in lockstep.
+        const Time first = Time::ns(static_cast<std::int64_t>(f.arrivals.uniform01() * 1e9 / a.rate_per_second));
+        if (first < f.stop_at) sim.call_at<&FlowState::arrive>(first, f);
+        break;
+      }
+      case scenario::Arrivals::Kind::poisson: {
+        const Time first = f.arrivals.exponential(Time::ns(static_cast<std::int64_t>(1e9 / a.rate_per_second)));
+        if (first < f.stop_at) sim.call_at<&FlowState::arrive>(first, f);
+        break;
+      }
+    }
   }
-};
+  if (progress) sim.call_at<&Engine::tick>(Time{}, *this);
+  sim.run();
+  result.finished_at = sim.now();
+  result.events = sim.events_run();
+  for (FlowState& f : flows) {
+    FlowResult& out = f.out;
+    for (std::size_t i = 0; i < kStages; ++i) {
+      out.stage_mean_ns[i] = out.completed > 0 ? static_cast<double>(f.stage_sum[i] / out.completed) : 0.0;
+    }
+    for (std::size_t k = 1; k < kFailures; ++k) {
+      for (std::size_t r = 0; r < kReasons; ++r) {
+        const std::uint64_t n = f.failures[k * kReasons + r];
+        if (n > 0) out.errors.push_back({failure_text(static_cast<Failure>(k), static_cast<reach::Reason>(r)), n});
+      }
+    }
+    std::sort(out.errors.begin(), out.errors.end(),
+              [](const ErrorCount& x, const ErrorCount& y) { return x.cause < y.cause; });
+    out.data_cost_usd = static_cast<double>(out.cross_az_bytes) * kCrossAzUsdPerByte +
+                        static_cast<double>(out.transit_gateway_bytes) * kTgwUsdPerByte +
+                        static_cast<double>(out.nat_gateway_bytes) * kNatUsdPerByte;
+  }
+}
 
 }  // namespace
+
+std::string_view to_string(Stage stage) {
+  switch (stage) {
+    case Stage::dns: return "dns";
+    case Stage::connect: return "connect";
+    case Stage::kube_proxy: return "kube-proxy";
+    case Stage::mtls: return "mtls";
+    case Stage::sidecar: return "sidecar";
+    case Stage::network: return "network";
+    case Stage::transit_gateway: return "transit-gateway";
+    case Stage::load_balancer: return "load-balancer";
+    case Stage::nat_gateway: return "nat-gateway";
+    case Stage::internet: return "internet";
+    case Stage::transfer: return "transfer";
+    case Stage::queue: return "queue";
+    case Stage::service: return "service";
+    case Stage::backoff: return "backoff";
+    case Stage::count_: break;
+  }
+  return "?";
+}
+
+double FlowResult::throughput(sim::Time duration) const {
+  return duration.count() > 0 ? static_cast<double>(completed_in_time) / (static_cast<double>(duration.count()) / 1e9)
+                              : 0.0;
+}
+
+double FlowResult::error_rate() const {
+  const std::uint64_t ended = completed + failed;
+  return ended > 0 ? static_cast<double>(failed) / static_cast<double>(ended) : 0.0;
+}
 
 RunResult run_scenario(const scenario::Scenario& s, const RunOptions& options) {
   RunResult result;
@@ -105,97 +908,19 @@ RunResult run_scenario(const scenario::Scenario& s, const RunOptions& options) {
   result.seed = options.seed.value_or(s.seed);
   result.replication = options.replication;
   result.duration = options.duration.value_or(s.duration);
-
-  // Where the pods run: the capacity planner's placement.
-  const capacity::CapacityInput input = capacity::capacity_input(s);
-  const capacity::CapacityReport placement = capacity::plan_capacity(input, {false, 0});
-  std::map<std::pair<std::uint32_t, std::int32_t>, std::vector<PodSite>> sites;  // (cluster, workload) -> running pods
-  std::map<std::pair<std::uint32_t, std::int32_t>, std::vector<std::string>> pod_names;
-  for (const auto& p : placement.pods) {
-    const auto& wl = input.workloads[p.workload];
-    if (!p.running || wl.source < 0) continue;
-    sites[{wl.cluster, wl.source}].push_back({p.node, placement.nodes[p.node].az});
-    pod_names[{wl.cluster, wl.source}].push_back(wl.name + "-" + std::to_string(p.replica));
-  }
-  static const std::vector<PodSite> kNone;
-  auto running = [&](const scenario::WorkloadRef& w) -> const std::vector<PodSite>& {
-    const auto it = sites.find({w.cluster, static_cast<std::int32_t>(w.workload)});
-    return it == sites.end() ? kNone : it->second;
-  };
-
-  Simulator sim;
-  // One server per running pod that some flow targets. Streams are keyed by
-  // entity names, so adding a pod or a flow leaves the numbers of every
-  // other one unchanged.
-  std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<std::unique_ptr<Server>>> servers;
-  // Only open-loop flows to a workload run here (the walking skeleton).
-  auto runs = [](const scenario::Flow& f) {
-    return f.to.kind == scenario::FlowTarget::Kind::workload && f.arrivals.kind != scenario::Arrivals::Kind::closed;
-  };
-  for (const auto& f : s.flows) {
-    if (!runs(f)) continue;
-    const scenario::WorkloadRef& to = f.to.workload;
-    auto& list = servers[{to.cluster, to.workload}];
-    if (!list.empty()) continue;
-    scenario::Server behaviour;
-    behaviour.workload = to;
-    for (const auto& sv : s.servers) {
-      if (sv.workload.cluster == to.cluster && sv.workload.workload == to.workload) behaviour = sv;
-    }
-    const auto& names = pod_names[{to.cluster, static_cast<std::int32_t>(to.workload)}];
-    for (const auto& pod : names) {
-      list.push_back(std::make_unique<Server>(
-          sim, behaviour.workers,
-          RandomStream(result.seed, result.replication, "pod/" + s.clusters[to.cluster].name + "/" + pod, "service"),
-          mean_of(behaviour.service_time)));
-    }
-  }
-  result.flows.resize(s.flows.size());
-  std::vector<std::unique_ptr<FlowState>> flows;
-  for (std::size_t i = 0; i < s.flows.size(); ++i) {
-    const auto& f = s.flows[i];
-    FlowResult& fr = result.flows[i];
-    fr.from = scenario::workload_name(s, f.from);
-    fr.to = runs(f) ? scenario::workload_name(s, f.to.workload) : f.to.text;
-    fr.offered_rate = f.arrivals.rate_per_second;
-    if (!runs(f)) continue;
-    const auto& from = running(f.from);
-    const auto& to = running(f.to.workload);
-    fr.source_pods = static_cast<std::uint32_t>(from.size());
-    fr.destination_pods = static_cast<std::uint32_t>(to.size());
-    const std::string key = "flow/" + std::to_string(i);
-    flows.push_back(std::make_unique<FlowState>(FlowState{
-        sim, RandomStream(result.seed, result.replication, key, "arrivals"),
-        RandomStream(result.seed, result.replication, key, "endpoints"), 1e9 / f.arrivals.rate_per_second, result.duration,
-        fr, &from, &to, {}, &s.hops}));
-    FlowState& state = *flows.back();
-    for (const auto& server : servers[{f.to.workload.cluster, f.to.workload.workload}]) state.servers.push_back(server.get());
-    // A flow with no running pod at either end sends nothing; the report
-    // shows zero pods there.
-    if (from.empty() || to.empty()) continue;
-    const Time first = Time::ns(static_cast<std::int64_t>(state.arrivals.exponential(state.mean_gap_ns) + 0.5));
-    if (first < result.duration) sim.call_at<&FlowState::arrive>(first, state);
-  }
-  std::unique_ptr<ProgressTicker> ticker;
-  if (options.progress) {
-    ticker = std::make_unique<ProgressTicker>(
-        ProgressTicker{sim, std::max(result.duration / 100, Time::ns(1)), result.duration, options.progress});
-    sim.call_at<&ProgressTicker::tick>(Time{}, *ticker);
-  }
-  sim.run();
-  result.finished_at = sim.now();
-  result.events = sim.events_run();
-  for (const auto& state : flows) {
-    const auto n = static_cast<std::int64_t>(state->result.requests);
-    state->result.mean_queue_wait = n > 0 ? state->total_wait / n : Time{};
-  }
+  result.window = options.window > Time{} ? options.window : Time::s(1);
+  // At most 10,000 windows, so a long run stays small.
+  if (result.duration.count() / result.window.count() > 10'000) result.window = result.duration / 10'000;
+  auto engine = std::make_unique<Engine>(s, options, result);
+  engine->run();
   return result;
 }
 
 std::vector<ExpectationOutcome> evaluate(const scenario::Scenario& s, const RunResult& r) {
   std::vector<ExpectationOutcome> out;
   for (const auto& e : s.expectations) {
-    const auto& h = r.flows[e.flow].latency;
+    const FlowResult& f = r.flows[e.flow];
+    const auto& h = f.latency;
     bool ok = true;
     std::string detail;
     auto check = [&](const char* label, double q, sim::Time bound) {
@@ -208,12 +933,15 @@ std::vector<ExpectationOutcome> evaluate(const scenario::Scenario& s, const RunR
     };
     if (e.p50_below) check("p50", 0.5, *e.p50_below);
     if (e.p99_below) check("p99", 0.99, *e.p99_below);
-    // The walking skeleton has no errors, so its error rate is 0.
     if (e.error_rate_below) {
+      const double rate = f.error_rate();
+      const bool pass = rate < *e.error_rate_below;
+      ok = ok && pass;
       if (!detail.empty()) detail += ", ";
-      char bound[32];
-      std::snprintf(bound, sizeof bound, "%g%%", *e.error_rate_below * 100);
-      detail += std::string("errors 0% < ") + bound;
+      char buf[96];
+      std::snprintf(buf, sizeof buf, "error rate %.3g%% %s %.3g%%", rate * 100, pass ? "<" : ">=",
+                    *e.error_rate_below * 100);
+      detail += buf;
     }
     out.push_back({&e, ok, detail});
   }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "eksim/reach/connection_set.hpp"
+#include "eksim/reach/layout.hpp"
 #include "eksim/reach/verdict.hpp"
 #include "eksim/scenario/scenario.hpp"
 
@@ -74,6 +75,19 @@ class Connectivity {
                                          const scenario::PortRefText& port) const;
   // Where EKS would not enforce what the manifests say (policy-semantics.md item 15).
   [[nodiscard]] const std::vector<ReachWarning>& warnings() const;
+
+  // Single connections by index into layout().pods, for the run model, which
+  // asks once per pod pair it sends between and caches the answer.
+  [[nodiscard]] const Layout& layout() const;
+  [[nodiscard]] Verdict pod_to_pod(std::uint32_t from, std::uint32_t to, k8s::Protocol protocol,
+                                   std::uint16_t port) const;
+  [[nodiscard]] Verdict pod_to_address(std::uint32_t from, net::Ipv4Address to, k8s::Protocol protocol,
+                                       std::uint16_t port) const;
+  // Through the AWS load balancer of a LoadBalancer Service to endpoint pod
+  // `to` on its `target_port` (instance targets: via the Service port's NodePort).
+  [[nodiscard]] Verdict pod_via_load_balancer(std::uint32_t from, std::uint32_t cluster, std::uint32_t service,
+                                              std::uint32_t service_port, std::uint32_t to, k8s::Protocol protocol,
+                                              std::uint16_t target_port) const;
 
  private:
   struct Impl;

@@ -27,8 +27,15 @@ struct CheckOutcome {
   bool expected_allowed = true;
   bool passed = false;
 };
-std::string check_text(const std::vector<CheckOutcome>& outcomes);
-std::string check_json(const std::vector<CheckOutcome>& outcomes);
+// One evaluated latency or error-rate expectation (from a run).
+struct LatencyCheck {
+  std::string where;
+  std::string flow;
+  bool passed = false;
+  std::string detail;  // "p99 1.8ms < 5ms"
+};
+std::string check_text(const std::vector<CheckOutcome>& outcomes, const std::vector<LatencyCheck>& latency = {});
+std::string check_json(const std::vector<CheckOutcome>& outcomes, const std::vector<LatencyCheck>& latency = {});
 
 // A pair whose allowed connections differ between two designs.
 struct PairChange {

@@ -1,0 +1,129 @@
+// The static side of a run: where every pod and node is, which paths join
+// them, what each Service and load balancer sends to, and the reachability
+// verdict of each pod pair that traffic uses (asked once, then cached).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <deque>
+#include <map>
+#include <tuple>
+#include <unordered_map>
+#include <vector>
+
+#include "eksim/reach/connectivity.hpp"
+#include "eksim/scenario/scenario.hpp"
+#include "eksim/traffic/run.hpp"
+
+namespace eksim::traffic {
+
+inline constexpr std::uint32_t kNone = UINT32_MAX;
+
+// One hop of a one-way path: what it is and how long it takes.
+struct PathHop {
+  Stage stage = Stage::network;
+  const scenario::Distribution* latency = nullptr;
+};
+
+// A one-way path between two pods (or a pod and an external address).
+struct Route {
+  PathHop hops[10];
+  std::uint8_t hop_count = 0;
+  std::uint32_t links[6];  // shared-bandwidth links crossed (node NICs, TGW attachments)
+  std::uint8_t link_count = 0;
+  std::uint8_t az_crossings = 0;  // inter-AZ segments charged for data transfer
+  bool transit_gateway = false;
+  bool nat_gateway = false;
+
+  void add(Stage stage, const scenario::Distribution* d) {
+    if (hop_count < std::size(hops)) hops[hop_count++] = {stage, d};
+  }
+  void add_link(std::uint32_t l) {
+    if (l != kNone && link_count < std::size(links)) links[link_count++] = l;
+  }
+};
+
+struct PodSite {
+  std::uint32_t cluster = 0;
+  std::uint32_t workload = 0;
+  std::uint32_t node = 0;
+  std::uint32_t az = 0;  // into NetworkModel::availability_zones
+  bool sidecar = false;  // an Envoy sidecar is injected
+  std::string name;      // "cluster/namespace/pod-name"
+};
+
+struct NodeSite {
+  std::uint32_t az = 0;
+  std::uint32_t vpc = 0;
+  std::uint32_t nic_out = kNone;  // links
+  std::uint32_t nic_in = kNone;
+};
+
+// The answer for one (client pod, server pod, port) a flow uses.
+struct PairPlan {
+  bool allowed = true;
+  reach::Reason reason = reach::Reason::NO_ROUTE;
+  Route forward;
+  Route back;
+};
+
+class RunWorld {
+ public:
+  RunWorld(const scenario::Scenario& s, std::vector<double>& link_capacity);
+
+  [[nodiscard]] const reach::Layout& layout() const { return conn_.layout(); }
+  [[nodiscard]] const reach::Connectivity& connectivity() const { return conn_; }
+  [[nodiscard]] const PodSite& pod(std::uint32_t p) const { return pods_[p]; }
+  [[nodiscard]] const NodeSite& node(std::uint32_t n) const { return nodes_[n]; }
+  [[nodiscard]] const std::vector<std::uint32_t>& pods_of(const scenario::WorkloadRef& w) const;
+  // Running endpoint pods of a Service.
+  [[nodiscard]] const std::vector<std::uint32_t>& endpoints(std::uint32_t cluster, std::uint32_t service) const;
+  [[nodiscard]] std::size_t az_count() const { return az_names_.size(); }
+  [[nodiscard]] const scenario::Distribution* between(std::uint32_t az_a, std::uint32_t az_b) const {
+    return az_latency_[az_a * az_names_.size() + az_b];
+  }
+  // Which pod, Service or load balancer an address is (for DNS answers).
+  struct AddressOwner {
+    enum class Kind : std::uint8_t { pod, service, load_balancer, node, external } kind = Kind::external;
+    std::uint32_t index = 0;    // pod, node, or service
+    std::uint32_t cluster = 0;  // service, load_balancer
+    std::uint32_t az = 0;       // load_balancer: the AZ of that address
+  };
+  [[nodiscard]] AddressOwner owner_of(net::Ipv4Address a) const;
+  // Registers an address of a Service's load balancer (its AZ is its subnet's).
+  void add_load_balancer_address(net::Ipv4Address a, std::uint32_t cluster, std::uint32_t service);
+
+  // The plan between two pods on `port`, computed on first use.
+  const PairPlan& pod_pair(std::uint32_t from, std::uint32_t to, std::uint16_t port);
+  // The plan from a pod to an address outside every cluster.
+  const PairPlan& external(std::uint32_t from, net::Ipv4Address to, std::uint16_t port);
+  // The plan from a pod through a Service's NLB (entering in `lb_az`) to an
+  // endpoint pod; instance targets pass the NodePort of `via_node`.
+  const PairPlan& load_balancer(std::uint32_t from, std::uint32_t cluster, std::uint32_t service,
+                                std::uint32_t service_port, std::uint32_t lb_az, std::uint32_t via_node,
+                                std::uint32_t to, std::uint16_t target_port);
+
+ private:
+  void add_segment(Route& r, std::uint32_t az_a, std::uint32_t az_b) const;
+  void build_routes(PairPlan& plan, const reach::Verdict& v, std::uint32_t from_node, std::uint32_t to_node,
+                    bool external);
+  std::uint32_t tgw_link(const std::string& attachment);
+
+  const scenario::Scenario& s_;
+  reach::Connectivity conn_;
+  std::vector<double>& link_capacity_;
+  std::vector<PodSite> pods_;
+  std::vector<NodeSite> nodes_;
+  std::vector<std::string> az_names_;
+  std::vector<const scenario::Distribution*> az_latency_;  // [a * n + b]
+  std::vector<std::vector<std::vector<std::uint32_t>>> workload_pods_;  // [cluster][workload]
+  std::vector<std::vector<std::vector<std::uint32_t>>> service_pods_;   // [cluster][service]
+  std::unordered_map<std::uint32_t, AddressOwner> owners_;              // by address
+  std::unordered_map<std::string, std::uint32_t> tgw_links_;
+  std::uint32_t nat_link_ = kNone;
+  // Plans by (kind, from, to, port, extra); a deque so references stay valid.
+  std::map<std::tuple<int, std::uint32_t, std::uint32_t, std::uint32_t, std::uint64_t>, const PairPlan*> plan_index_;
+  std::deque<PairPlan> plans_;
+};
+
+}  // namespace eksim::traffic
