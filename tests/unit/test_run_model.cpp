@@ -256,3 +256,26 @@ TEST_CASE("same seed, same bytes; another seed, other samples", "[run][determini
   const auto c = eksim::report::run_json(run_scenario(s, o), {});
   CHECK(a != c);
 }
+
+TEST_CASE("across a Transit Gateway: the extra hop, its bytes and their charge", "[run][tgw]") {
+  // Three clusters reuse one Service range, so each cluster's api.app has
+  // the same ClusterIP: a name must still resolve to the caller's own.
+  const auto s = eksim::scenario::load_scenario(std::string(EKSIM_SOURCE_DIR) + "/bench/scenarios/three-clusters.yaml");
+  RunOptions o;
+  o.duration = Time::s(2);
+  const auto r = run_scenario(s, o);
+  for (const auto& f : r.flows) {
+    INFO(f.name);
+    REQUIRE(f.completed > 500);
+    const bool across = f.name == "a-to-b" || f.name == "b-to-c";
+    if (across) {
+      CHECK(f.transit_gateway_bytes == f.bytes);
+      CHECK(stage(f, Stage::transit_gateway) > 0);
+      CHECK(f.data_cost_usd == Approx(static_cast<double>(f.bytes) * 0.02 / 1e9 +
+                                      static_cast<double>(f.cross_az_bytes) * 0.02 / 1e9));
+    } else {
+      CHECK(f.transit_gateway_bytes == 0);
+      CHECK(stage(f, Stage::transit_gateway) == 0);
+    }
+  }
+}

@@ -63,9 +63,9 @@ std::string failure_text(Failure f, reach::Reason reason) {
 // fair solver sets; when rates change, completion events move.
 class Bandwidth {
  public:
-  Bandwidth(Simulator& sim, const std::vector<double>& capacities) : sim_(sim) {
-    for (const double c : capacities) net_.add_link(c);
-  }
+  // Links come from `capacities`, which grows as paths are first used (a
+  // Transit Gateway attachment, a NAT gateway).
+  Bandwidth(Simulator& sim, const std::vector<double>& capacities) : sim_(sim), capacities_(capacities) {}
 
   struct Awaiter {
     Bandwidth& bw;
@@ -90,6 +90,7 @@ class Bandwidth {
   };
 
   void start(std::coroutine_handle<> h, const Route& route, double bytes) {
+    while (net_.link_count() < capacities_.size()) net_.add_link(capacities_[net_.link_count()]);
     const std::uint32_t id =
         net_.start(std::span<const std::uint32_t>(route.links, route.link_count), kSingleFlowBytesPerSecond);
     if (slots_.size() <= id) slots_.resize(id + 1);
@@ -120,6 +121,7 @@ class Bandwidth {
   }
 
   Simulator& sim_;
+  const std::vector<double>& capacities_;
   FairShareNetwork net_;
   std::deque<Slot> slots_;  // by transfer id; a deque so events keep their address
 };
@@ -516,7 +518,7 @@ std::optional<Connection> Engine::connect_load_balancer(FlowState& f, std::uint3
 // Where an address from DNS leads.
 std::optional<Connection> Engine::open_target(FlowState& f, std::uint32_t client, net::Ipv4Address address,
                                               std::uint16_t port, Outcome& failure) {
-  const RunWorld::AddressOwner owner = world.owner_of(address);
+  const RunWorld::AddressOwner owner = world.owner_of(world.pod(client).cluster, address);
   auto service_port_of = [&](std::uint32_t cluster, std::uint32_t service) -> std::optional<std::uint32_t> {
     const auto& ports = s.clusters[cluster].objects.services[service].ports;
     for (std::uint32_t i = 0; i < ports.size(); ++i) {

@@ -89,6 +89,7 @@ RunWorld::RunWorld(const scenario::Scenario& s, std::vector<double>& link_capaci
     workload_pods_[lp.cluster][lp.workload].push_back(p);
     if (!wl.pod.host_network) owners_[lp.address.value()] = {AddressOwner::Kind::pod, p, lp.cluster, pods_[p].az};
   }
+  cluster_ips_.resize(s.clusters.size());
   for (std::uint32_t c = 0; c < s.clusters.size(); ++c) {
     const auto& services = s.clusters[c].objects.services;
     for (std::uint32_t i = 0; i < services.size(); ++i) {
@@ -97,7 +98,7 @@ RunWorld::RunWorld(const scenario::Scenario& s, std::vector<double>& link_capaci
         service_pods_[c][i].insert(service_pods_[c][i].end(), pods.begin(), pods.end());
       }
       std::sort(service_pods_[c][i].begin(), service_pods_[c][i].end());
-      if (const auto& ip = lay.cluster_ips[c][i]) owners_[ip->value()] = {AddressOwner::Kind::service, i, c, 0};
+      if (const auto& ip = lay.cluster_ips[c][i]) cluster_ips_[c][ip->value()] = i;
     }
   }
 }
@@ -118,7 +119,11 @@ const std::vector<std::uint32_t>& RunWorld::endpoints(std::uint32_t cluster, std
   return service_pods_[cluster][service];
 }
 
-RunWorld::AddressOwner RunWorld::owner_of(net::Ipv4Address a) const {
+RunWorld::AddressOwner RunWorld::owner_of(std::uint32_t caller_cluster, net::Ipv4Address a) const {
+  const auto& services = cluster_ips_[caller_cluster];
+  if (const auto s = services.find(a.value()); s != services.end()) {
+    return {AddressOwner::Kind::service, s->second, caller_cluster, 0};
+  }
   const auto it = owners_.find(a.value());
   return it == owners_.end() ? AddressOwner{} : it->second;
 }

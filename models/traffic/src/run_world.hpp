@@ -89,7 +89,8 @@ class RunWorld {
     std::uint32_t cluster = 0;  // service, load_balancer
     std::uint32_t az = 0;       // load_balancer: the AZ of that address
   };
-  [[nodiscard]] AddressOwner owner_of(net::Ipv4Address a) const;
+  // ClusterIPs are the caller's cluster's: clusters reuse the same Service range.
+  [[nodiscard]] AddressOwner owner_of(std::uint32_t caller_cluster, net::Ipv4Address a) const;
   // Registers an address of a Service's load balancer (its AZ is its subnet's).
   void add_load_balancer_address(net::Ipv4Address a, std::uint32_t cluster, std::uint32_t service);
 
@@ -118,7 +119,8 @@ class RunWorld {
   std::vector<const scenario::Distribution*> az_latency_;  // [a * n + b]
   std::vector<std::vector<std::vector<std::uint32_t>>> workload_pods_;  // [cluster][workload]
   std::vector<std::vector<std::vector<std::uint32_t>>> service_pods_;   // [cluster][service]
-  std::unordered_map<std::uint32_t, AddressOwner> owners_;              // by address
+  std::unordered_map<std::uint32_t, AddressOwner> owners_;              // pods, nodes, LBs by address
+  std::vector<std::unordered_map<std::uint32_t, std::uint32_t>> cluster_ips_;  // [cluster]: ClusterIP -> Service
   std::unordered_map<std::string, std::uint32_t> tgw_links_;
   std::uint32_t nat_link_ = kNone;
   // Plans by (kind, from, to, port, extra); a deque so references stay valid.
