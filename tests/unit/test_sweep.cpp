@@ -118,7 +118,8 @@ TEST_CASE("sweep overrides reach cluster DNS settings and node groups by name", 
 }
 
 TEST_CASE("sweep: a path the scenario lacks is an error at the sweep file with the closest key", "[sweep]") {
-  const std::string head = "sweep: {scenario: " + kDir + "mmc-base.yaml}\ngrid:\n";
+  const std::string head =
+      "sweep: {scenario: " + std::string(EKSIM_SOURCE_DIR) + "/tests/scenarios/mmc-zero-hop.yaml}\ngrid:\n";
   {
     TempSweep t(head + "  clusters.c.dns.corednsReplica: [2, 4]\n");
     try {
