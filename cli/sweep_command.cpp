@@ -125,6 +125,7 @@ int run_sweep(const ParsedArgs& a) {
   // every rank; the ranks then agree, so none waits for a rank that quit.
   std::optional<sweep::SweepSpec> spec;
   std::optional<sweep::KneeOptions> knee;
+  std::vector<scenario::Scenario> points;
   std::string error;
   bool usage = false;
   try {
@@ -139,7 +140,7 @@ int run_sweep(const ParsedArgs& a) {
       for (const char* k : {"bound", "rate", "low", "high", "tolerance"}) {
         if (a.has(k)) throw UsageError(std::string("--") + k + " goes with --find-knee");
       }
-      sweep::load_points(*spec);
+      points = sweep::load_points(*spec);
     }
   } catch (const UsageError& e) {
     error = e.what();
@@ -174,7 +175,7 @@ int run_sweep(const ParsedArgs& a) {
       out = {report::knee_csv(result, *knee), report::knee_json(result, *knee), report::knee_text(result, *knee)};
       write_outputs(a, out, "knee", "knee.txt");
     } else {
-      const auto result = sweep::run_sweep(*spec, *runner, progress);
+      const auto result = sweep::run_sweep(*spec, points, *runner, progress);
       bar.reset();
       if (!runner->is_root()) return kOk;
       out = {report::sweep_csv(*spec, result), report::sweep_json(*spec, result), report::sweep_text(*spec, result)};

@@ -183,7 +183,11 @@ std::uint64_t replication_seed(std::uint64_t scenario_seed, std::uint32_t r) {
 }
 
 SweepResult run_sweep(const SweepSpec& spec, TaskRunner& runner, const std::function<void(double)>& progress) {
-  const std::vector<scenario::Scenario> points = load_points(spec);
+  return run_sweep(spec, load_points(spec), runner, progress);
+}
+
+SweepResult run_sweep(const SweepSpec& spec, const std::vector<scenario::Scenario>& points, TaskRunner& runner,
+                      const std::function<void(double)>& progress) {
   const std::uint32_t reps = spec.replications;
   const auto results = runner.run(
       points.size() * reps,

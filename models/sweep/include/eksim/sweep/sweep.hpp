@@ -85,6 +85,9 @@ struct SweepResult {
 // runner's result holds the runs.
 SweepResult run_sweep(const SweepSpec& spec, TaskRunner& runner,
                       const std::function<void(double)>& progress = {});
+// Same, with the points already loaded by load_points(spec).
+SweepResult run_sweep(const SweepSpec& spec, const std::vector<scenario::Scenario>& points, TaskRunner& runner,
+                      const std::function<void(double)>& progress = {});
 
 // --find-knee: per point of the other axes, the highest rate at `rate_path`
 // whose mean (over replications) `metric` of flow `flow` stays below `bound`.
