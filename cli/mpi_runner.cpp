@@ -21,7 +21,7 @@ class Serial final : public SweepRunner {
     return ok;
   }
   [[nodiscard]] int rank() const override { return 0; }
-  [[noreturn]] void abort_all(int code) override { std::exit(code); }
+  void abort_others(int /*code*/) override {}
 
  private:
   sweep::SerialRunner serial_;
@@ -94,10 +94,7 @@ class Mpi final : public SweepRunner {
   }
   [[nodiscard]] bool is_root() const override { return rank_ == 0; }
   [[nodiscard]] int rank() const override { return rank_; }
-  [[noreturn]] void abort_all(int code) override {
-    MPI_Abort(MPI_COMM_WORLD, code);
-    std::exit(code);
-  }
+  void abort_others(int code) override { MPI_Abort(MPI_COMM_WORLD, code); }
 
  private:
   int rank_ = 0;

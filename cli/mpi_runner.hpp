@@ -16,8 +16,9 @@ class SweepRunner : public sweep::TaskRunner {
   // so other ranks print their own errors only when rank 0 has none to print.
   virtual bool all_ok(bool ok, bool* root_ok) = 0;
   [[nodiscard]] virtual int rank() const = 0;
-  // Ends every rank at once after an unexpected failure mid-sweep.
-  [[noreturn]] virtual void abort_all(int code) = 0;
+  // After an unexpected failure mid-sweep on this rank: ends every other
+  // rank at once (MPI), so none waits for results that will not come.
+  virtual void abort_others(int code) = 0;
 };
 
 std::unique_ptr<SweepRunner> make_task_runner();

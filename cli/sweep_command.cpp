@@ -183,7 +183,8 @@ int run_sweep(const ParsedArgs& a) {
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "eksim sweep: %s\n", e.what());
-    runner->abort_all(kBadInput);
+    runner->abort_others(kBadInput);
+    return kBadInput;
   }
   return kOk;
 }
