@@ -227,3 +227,19 @@ TEST_CASE("sweep --bound parses metric and unit", "[sweep]") {
   CHECK_THROWS_WITH(sweep::parse_bound("pp99<20ms", o), Catch::Contains("did you mean 'p99'?"));
   CHECK_THROWS_WITH(sweep::parse_bound("p99<20", o), Catch::Contains("duration"));
 }
+
+TEST_CASE("sweep: issue 8's DNS grid (CoreDNS replicas x rate x NodeLocal) lands on the DNS load scenario",
+          "[sweep]") {
+  const auto spec = sweep::load_sweep(kDir + "dns-load.yaml");
+  REQUIRE(sweep::point_count(spec) == 12);
+  const auto points = sweep::load_points(spec);
+  for (std::size_t p = 0; p < points.size(); ++p) {
+    const auto& s = points[p];
+    CHECK(s.clusters.at(0).dns.coredns_replicas == std::array{1, 2, 4}[p / 4]);
+    CHECK(s.dns.traffic.at(0).rate_per_second == ((p / 2) % 2 == 0 ? 500 : 1500));
+    CHECK(s.clusters.at(0).dns.node_local_cache == (p % 2 == 1));
+    // NodeLocal DNSCache on brings its DaemonSet into the cluster.
+    CHECK(s.clusters.at(0).objects.find_workload("kube-system", "node-local-dns", "DaemonSet").has_value() ==
+          (p % 2 == 1));
+  }
+}

@@ -198,7 +198,9 @@ std::string sweep_text(const SweepSpec& spec, const SweepResult& r) {
     t.add(std::move(row));
   }
   out += t.str();
-  if (!r.runs.empty()) {
+  if (!r.runs.empty() && r.runs.front().metrics.flows.empty()) {
+    out += "\nthe scenario has no traffic flows, so the runs measured nothing\n";
+  } else if (!r.runs.empty()) {
     out += "\nflows\n";
     const auto& flows = r.runs.front().metrics.flows;
     for (std::size_t i = 0; i < flows.size(); ++i) {
