@@ -20,8 +20,11 @@ all: build
 setup:
 	@bash scripts/setup
 
+# The release build takes MPI when Open MPI is installed (scripts/packages.txt
+# lists it), so `make test` checks distributed sweeps against serial ones.
 configure: setup
-	@cmake -S . -B $(BUILD) -G $(GENERATOR) -DCMAKE_BUILD_TYPE=Release $(CMAKE_ARGS) >/dev/null
+	@cmake -S . -B $(BUILD) -G $(GENERATOR) -DCMAKE_BUILD_TYPE=Release \
+	  $$(command -v mpicxx >/dev/null 2>&1 && echo -DEKSIM_MPI=ON) $(CMAKE_ARGS) >/dev/null
 
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
@@ -91,6 +94,7 @@ bench: bench-kernel
 	$(BUILD)/bin/reach_bench --benchmark_repetitions=$(BENCH_REPS) --benchmark_report_aggregates_only=true \
 	  --benchmark_out=$(BUILD)/bench/reach.json --benchmark_out_format=json
 	$(BUILD)/bin/run_bench --benchmark_out=$(BUILD)/bench/run.json --benchmark_out_format=json
+	$(BUILD)/bin/sweep_bench --benchmark_out=$(BUILD)/bench/sweep.json --benchmark_out_format=json
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp' '*.cc')

@@ -24,6 +24,7 @@
 #include "eksim/traffic/run.hpp"
 #include "eksim/util/closest_name.hpp"
 #include "progress.hpp"
+#include "sweep_command.hpp"
 
 namespace {
 
@@ -362,6 +363,8 @@ const std::vector<Command>& commands() {
       {"diff", "pairs whose allowed traffic differs between two designs; exit 1 when any does",
        "eksim diff A B [--format text|json]", {kFormat, kOutput, kIpBlock, kHelp}, cmd_diff},
       {"dns", eksim::cli::kDnsSummary, eksim::cli::kDnsUsage, eksim::cli::dns_options(), eksim::cli::run_dns},
+      {"sweep", eksim::cli::kSweepSummary, eksim::cli::kSweepUsage, eksim::cli::sweep_options(),
+       eksim::cli::run_sweep},
   };
   return kCommands;
 }

@@ -185,4 +185,6 @@ Scenario load_scenario_text(const std::string& text, const std::string& name, Re
   return load(YamlReader::from_string(text, name), files);
 }
 
+Scenario load_scenario_document(const YamlReader& reader) { return load(reader, ReferencedFiles::read); }
+
 }  // namespace eksim::scenario

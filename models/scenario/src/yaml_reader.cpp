@@ -57,10 +57,22 @@ YamlReader YamlReader::from_string(const std::string& text, const std::string& n
   return YamlReader(parse_or_throw(text, name), name);
 }
 
+YamlReader YamlReader::from_document(YAML::Node root, std::string file, std::vector<ForeignNode> foreign) {
+  YamlReader r(std::move(root), std::move(file));
+  r.foreign_ = std::move(foreign);
+  return r;
+}
+
 SourceLocation YamlReader::at(const YAML::Node& node) const {
+  const std::string* file = &file_;
+  if (node.IsDefined()) {
+    for (const ForeignNode& f : foreign_) {
+      if (f.node.is(node)) file = &f.file;
+    }
+  }
   const YAML::Mark m = node.Mark();
-  if (m.line < 0) return SourceLocation{file_, 0, 0};
-  return SourceLocation{file_, m.line + 1, m.column + 1};
+  if (m.line < 0) return SourceLocation{*file, 0, 0};
+  return SourceLocation{*file, m.line + 1, m.column + 1};
 }
 
 void YamlReader::fail(const YAML::Node& node, const std::string& message) const {

@@ -77,5 +77,8 @@ Scenario load_scenario(const std::string& path);
 // manifest paths unread, for fuzzing the scenario language alone.
 Scenario load_scenario_text(const std::string& text, const std::string& name,
                             ReferencedFiles files = ReferencedFiles::read);
+// Same, from a document already parsed (a sweep point: a base scenario with
+// some values replaced); the reader's file is where manifest paths start.
+Scenario load_scenario_document(const YamlReader& reader);
 
 }  // namespace eksim::scenario

@@ -22,6 +22,15 @@ class YamlReader {
   static YamlReader from_file(const std::string& path);
   // Parses text held in memory; `name` stands in for the file name in errors.
   static YamlReader from_string(const std::string& text, const std::string& name);
+  // A value parsed from another file and placed into this document (a
+  // sweep's override): errors at it name its own file, line and column.
+  struct ForeignNode {
+    YAML::Node node;
+    std::string file;
+  };
+  // A document already parsed from `file`, some of whose values come from
+  // elsewhere.
+  static YamlReader from_document(YAML::Node root, std::string file, std::vector<ForeignNode> foreign);
 
   [[nodiscard]] const YAML::Node& root() const { return root_; }
   [[nodiscard]] const std::string& file() const { return file_; }
@@ -54,6 +63,7 @@ class YamlReader {
   YamlReader(YAML::Node root, std::string file) : root_(std::move(root)), file_(std::move(file)) {}
   YAML::Node root_;
   std::string file_;
+  std::vector<ForeignNode> foreign_;
 };
 
 }  // namespace eksim::scenario
