@@ -5,14 +5,6 @@
 namespace eksim::observe {
 namespace {
 
-std::uint32_t intern(std::vector<std::string>& table, std::string_view text) {
-  for (std::uint32_t i = 0; i < table.size(); ++i) {
-    if (table[i] == text) return i;
-  }
-  table.emplace_back(text);
-  return static_cast<std::uint32_t>(table.size() - 1);
-}
-
 // json_escape returns the string quoted.
 std::string quoted(std::string_view s) { return report::json_escape(s); }
 
@@ -29,8 +21,14 @@ std::string microseconds_text(std::int64_t ns) {
 
 ChromeTrace::ChromeTrace(std::string process_name) : process_name_(std::move(process_name)) {}
 
-std::uint32_t ChromeTrace::track(std::string_view component) { return intern(tracks_, component); }
-std::uint32_t ChromeTrace::name(std::string_view text) { return intern(names_, text); }
+std::uint32_t ChromeTrace::Table::intern(std::string_view s) {
+  const auto [it, added] = index.emplace(std::string(s), static_cast<std::uint32_t>(text.size()));
+  if (added) text.emplace_back(s);
+  return it->second;
+}
+
+std::uint32_t ChromeTrace::track(std::string_view component) { return tracks_.intern(component); }
+std::uint32_t ChromeTrace::name(std::string_view text) { return names_.intern(text); }
 
 void ChromeTrace::complete(std::uint32_t track, std::uint32_t name, std::uint32_t category, sim::Time start,
                            sim::Time duration, std::uint64_t request_id) {
@@ -40,16 +38,16 @@ void ChromeTrace::complete(std::uint32_t track, std::uint32_t name, std::uint32_
 std::string ChromeTrace::json() const {
   std::string out = "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n";
   out += "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,\"tid\":0,\"args\":{\"name\":" + quoted(process_name_) + "}}";
-  for (std::size_t t = 0; t < tracks_.size(); ++t) {
+  for (std::size_t t = 0; t < tracks_.text.size(); ++t) {
     const std::string tid = std::to_string(t + 1);
     out += ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":" + tid + ",\"args\":{\"name\":" +
-           quoted(tracks_[t]) + "}}";
+           quoted(tracks_.text[t]) + "}}";
     // Keeps the tracks in order of first use in the viewer.
     out += ",\n{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":1,\"tid\":" + tid +
            ",\"args\":{\"sort_index\":" + tid + "}}";
   }
   for (const Event& e : events_) {
-    out += ",\n{\"name\":" + quoted(names_[e.name]) + ",\"cat\":" + quoted(names_[e.category]) +
+    out += ",\n{\"name\":" + quoted(names_.text[e.name]) + ",\"cat\":" + quoted(names_.text[e.category]) +
            ",\"ph\":\"X\",\"ts\":" + microseconds_text(e.start_ns) + ",\"dur\":" + microseconds_text(e.duration_ns) +
            ",\"pid\":1,\"tid\":" + std::to_string(e.track + 1) + ",\"args\":{\"request\":" +
            std::to_string(e.request_id) + "}}";

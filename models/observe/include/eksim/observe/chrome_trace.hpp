@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "eksim/sim/time.hpp"
@@ -46,8 +47,14 @@ class ChromeTrace {
     std::uint64_t request_id;
   };
   std::string process_name_;
-  std::vector<std::string> tracks_;
-  std::vector<std::string> names_;
+  // Text by id, and id by text, for tracks and for names.
+  struct Table {
+    std::vector<std::string> text;
+    std::unordered_map<std::string, std::uint32_t> index;
+    std::uint32_t intern(std::string_view s);
+  };
+  Table tracks_;
+  Table names_;
   std::vector<Event> events_;
 };
 
