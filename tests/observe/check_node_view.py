@@ -20,6 +20,7 @@ import hashlib
 import ipaddress
 import json
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -53,8 +54,10 @@ def check(eksim, scenario):
     spec = yaml.safe_load(path.read_text())
     capacity = run_json(eksim, "capacity", scenario, "--no-headroom")
     failures = []
+    checks = [0]
 
     def expect(cond, what):
+        checks[0] += 1
         if not cond:
             failures.append(what)
 
@@ -133,9 +136,20 @@ def check(eksim, scenario):
                                f"{v['name']}: {svc_chain} does not jump to {ep}")
                         expect(f"-A {sep} -p {proto} -m comment --comment \"{name}\" -m {proto} -j DNAT --to-destination {ep}\n" in nat,
                                f"{v['name']}: no {sep} DNAT to {ep}")
+                    if sspec.get("type") in ("NodePort", "LoadBalancer"):
+                        ext = "KUBE-EXT-" + chain_hash(name + proto)
+                        rule = re.search(rf'-A KUBE-NODEPORTS -p {proto} -m comment --comment "{re.escape(name)}" '
+                                         rf'-m {proto} --dport (\d+) -j {ext}\n', nat)
+                        expect(rule is not None, f"{v['name']}: no KUBE-NODEPORTS rule for {name} -> {ext}")
+                        if rule:
+                            expect(30000 <= int(rule.group(1)) <= 32767 and
+                                   int(rule.group(1)) == port.get("nodePort", int(rule.group(1))),
+                                   f"{v['name']}: {name} NodePort {rule.group(1)}")
                     expect(nat.count(f"-A {svc_chain} ") == len(endpoints),
                            f"{v['name']}: {svc_chain} has {nat.count(f'-A {svc_chain} ')} rules for {len(endpoints)} endpoints")
-    return failures
+    if checks[0] < 10:
+        failures.append(f"only {checks[0]} checks ran: nothing to compare?")
+    return failures, checks[0]
 
 
 def main():
@@ -145,7 +159,7 @@ def main():
     args = ap.parse_args()
     passed = failed = 0
     for scenario in args.scenarios:
-        failures = [f for f in check(args.eksim, scenario) if f]
+        failures, checks = check(args.eksim, scenario)
         if failures:
             failed += 1
             print(f"FAIL {scenario}")
@@ -153,7 +167,7 @@ def main():
                 print("  " + f)
         else:
             passed += 1
-            print(f"ok   {scenario}")
+            print(f"ok   {scenario} ({checks} checks)")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
