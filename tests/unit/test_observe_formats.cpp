@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -123,6 +124,59 @@ TEST_CASE("flow log records parse back field by field in AWS's default order", "
   CHECK(n.fields.at("srcaddr") == "-");
   CHECK(n.fields.at("action") == "-");
   CHECK(n.fields.at("start") == "1418530010");
+}
+
+TEST_CASE("flow log aggregation sums packets per flow and window, start/end the first and last second", "[observe]") {
+  observe::FlowLogAggregator agg("123456789012", 1'700'000'000, 60);
+  const auto eni_a = agg.interface("eni-0aaa");
+  const auto eni_b = agg.interface("eni-0bbb");
+  CHECK(agg.interface("eni-0aaa") == eni_a);
+  observe::FlowLogAggregator::Packets web{net::Ipv4Address::from_octets(10, 0, 0, 6),
+                                          net::Ipv4Address::from_octets(10, 0, 0, 16), 40000, 8080, 6,
+                                          observe::FlowAction::Accept};
+  observe::FlowLogAggregator::Packets blocked = web;
+  blocked.dstport = 6379;
+  blocked.action = observe::FlowAction::Reject;
+  // Brute force, kept by hand: (window, eni, port) -> packets, bytes, first, last second.
+  struct Sum {
+    std::uint64_t packets = 0, bytes = 0;
+    std::int64_t first = 1LL << 62, last = -1;
+  };
+  std::map<std::tuple<std::int64_t, std::string, int>, Sum> expect;
+  sim::RandomStream rng(3, 0, "flows", "times");
+  for (int i = 0; i < 5000; ++i) {
+    const Time at = Time::ms(static_cast<std::int64_t>(rng.uniform01() * 150'000));  // 2.5 windows
+    const bool reject = i % 7 == 0;
+    const bool on_b = i % 3 == 0;
+    const std::uint64_t bytes = 100 + static_cast<std::uint64_t>(i % 50);
+    agg.add(on_b ? eni_b : eni_a, reject ? blocked : web, at, 2, bytes);
+    const std::int64_t second = 1'700'000'000 + at.count() / 1'000'000'000;
+    Sum& e = expect[{at.count() / 60'000'000'000, on_b ? "eni-0bbb" : "eni-0aaa", reject ? 6379 : 8080}];
+    e.packets += 2;
+    e.bytes += bytes;
+    e.first = std::min(e.first, second);
+    e.last = std::max(e.last, second);
+  }
+  const auto records = agg.records();
+  REQUIRE(records.size() == expect.size());
+  std::size_t i = 0;
+  for (const auto& [key, sum] : expect) {  // std::map order: window, ENI id, port, as records() orders them
+    const observe::FlowLogRecord& r = records[i++];
+    INFO("window " << std::get<0>(key) << " " << std::get<1>(key) << " port " << std::get<2>(key));
+    CHECK(r.interface_id == std::get<1>(key));
+    CHECK(r.dstport == std::get<2>(key));
+    CHECK(r.packets == sum.packets);
+    CHECK(r.bytes == sum.bytes);
+    CHECK(r.start == sum.first);
+    CHECK(r.end == sum.last);
+    CHECK((r.action == observe::FlowAction::Reject) == (std::get<2>(key) == 6379));
+    CHECK(r.start >= 1'700'000'000 + std::get<0>(key) * 60);
+    CHECK(r.end < 1'700'000'000 + (std::get<0>(key) + 1) * 60);
+  }
+  // Every text line reads back with 14 fields.
+  const auto lines = split(agg.text(), '\n');
+  CHECK(lines.size() == expect.size() + 2);
+  for (std::size_t l = 1; l + 1 < lines.size(); ++l) read_flow_line(lines[l]);
 }
 
 // --- Prometheus / OpenMetrics text --------------------------------------------
