@@ -21,6 +21,7 @@
 #include "eksim/report/scenario_summary.hpp"
 #include "eksim/scenario/load_error.hpp"
 #include "eksim/scenario/scenario.hpp"
+#include "eksim/observe/node_view.hpp"
 #include "eksim/traffic/run.hpp"
 #include "eksim/util/closest_name.hpp"
 #include "progress.hpp"
@@ -320,6 +321,15 @@ int cmd_diff(const ParsedArgs& a) {
   return changes.empty() ? kOk : kExpectationFailed;
 }
 
+int cmd_node(const ParsedArgs& a) {
+  const std::string format = format_of(a);
+  if (a.positional.size() != 2) throw UsageError("expected a scenario file and a node (cluster/nodegroup-i)");
+  const auto scenario = eksim::scenario::load_scenario(a.positional[0]);
+  const auto view = eksim::observe::node_view(scenario, a.positional[1]);
+  emit(a, format == "json" ? eksim::observe::node_view_json(view) : eksim::observe::node_view_text(view));
+  return kOk;
+}
+
 const OptionSpec kIpBlock{"ipblock-matches-pods", true,
                           "true or false: whether NetworkPolicy ipBlocks match pod addresses (default: the scenario's, true)"};
 
@@ -362,6 +372,9 @@ const std::vector<Command>& commands() {
        "eksim check SCENARIO [--format text|json]", {kFormat, kOutput, kIpBlock, kHelp}, cmd_check},
       {"diff", "pairs whose allowed traffic differs between two designs; exit 1 when any does",
        "eksim diff A B [--format text|json]", {kFormat, kOutput, kIpBlock, kHelp}, cmd_diff},
+      {"node", "what a node shows: its ENIs and addresses, pods, ip rule/ip route, and iptables-save -t nat",
+       "eksim node SCENARIO NODE [--format text|json] [--output FILE]   (NODE: cluster/nodegroup-i, from 1)",
+       {kFormat, kOutput, kHelp}, cmd_node},
       {"dns", eksim::cli::kDnsSummary, eksim::cli::kDnsUsage, eksim::cli::dns_options(), eksim::cli::run_dns},
       {"sweep", eksim::cli::kSweepSummary, eksim::cli::kSweepUsage, eksim::cli::sweep_options(),
        eksim::cli::run_sweep},

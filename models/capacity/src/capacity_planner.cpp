@@ -47,6 +47,11 @@ struct Node {
   int prefixes = 0;
   int addresses = 0;  // pod addresses held
   std::uint32_t address = 0;  // the node's own, on its primary ENI
+  // (subnet, primary address) of each ENI by device index, the primary first.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> eni_primaries;
+  // Pod slots per ENI and whether the primary ENI has them, from the CNI layout.
+  int slots_per_eni = 0;
+  bool primary_carries_pods = true;
   // The pod addresses held, as runs in the order they were taken; pods get
   // them in that order. Runs stay few: a node takes consecutive addresses
   // unless another node took some in between.
@@ -196,7 +201,7 @@ class Planner {
       r.nodes.push_back({node.name, in_.clusters[node.cluster].node_groups[node.group].name,
                          in_.subnets[node.subnet].az, in_.subnets[node.subnet].name,
                          in_.subnets[node.pod_subnet].name, net::Ipv4Address(node.address), node.kubelet_max_pods, node.pods, with_ip, node.enis,
-                         node.prefixes, node.addresses});
+                         node.prefixes, node.addresses, eni_list(node)});
     }
     for (std::uint32_t s = 0; s < in_.subnets.size(); ++s) {
       const SubnetIpam& ipam = ipam_[s];
@@ -248,12 +253,36 @@ class Planner {
                                         " has no address left for node " + node.name);
           }
           node.address = *own;
+          node.eni_primaries.emplace_back(node.subnet, *own);
           ++counters_[node.subnet].eni_primaries;
           nodes_.push_back(std::move(node));
           grow_pool(nodes_.back());
         }
       }
     }
+  }
+
+  // Each ENI with the slots it holds: slot k goes to the k / slots_per_eni-th
+  // ENI that carries pods, since ipamd fills an ENI before attaching the next.
+  [[nodiscard]] std::vector<NodeEni> eni_list(const Node& node) const {
+    std::vector<NodeEni> out;
+    for (std::size_t i = 0; i < node.eni_primaries.size(); ++i) {
+      const bool pods = i > 0 || node.primary_carries_pods;
+      out.push_back({static_cast<int>(i), in_.subnets[node.eni_primaries[i].first].name,
+                     net::Ipv4Address(node.eni_primaries[i].second), pods, {}});
+    }
+    const int block = node.prefixes > 0 ? 28 : 32;
+    const std::uint32_t step = node.prefixes > 0 ? 16 : 1;
+    std::size_t slot = 0;
+    for (const auto& run : node.pool) {
+      for (std::uint64_t a = run.first; a <= run.last; a += step, ++slot) {
+        std::size_t eni = (node.primary_carries_pods ? 0 : 1) +
+                          (node.slots_per_eni > 0 ? slot / static_cast<std::size_t>(node.slots_per_eni) : 0);
+        eni = std::min(eni, out.size() - 1);
+        out[eni].held.push_back(net::Cidr::containing(net::Ipv4Address(static_cast<std::uint32_t>(a)), block));
+      }
+    }
+    return out;
   }
 
   static void hold(Node& node, std::uint32_t first, std::uint32_t last) {
@@ -296,11 +325,15 @@ class Planner {
         aws::compute_warm_pool(group.type, cluster.cni, node.ip_pods, node.kubelet_max_pods);
     // Secondary ENIs live in the pod subnet under custom networking.
     const std::uint32_t eni_subnet = cluster.cni.custom_networking ? node.pod_subnet : node.subnet;
+    node.slots_per_eni = want.layout.slots_per_eni;
+    node.primary_carries_pods = want.layout.primary_carries_pods;
     while (node.enis < want.enis) {
-      if (!ipam_[eni_subnet].allocate_address()) {
+      const auto primary = ipam_[eni_subnet].allocate_address();
+      if (!primary) {
         fail(node, PendingReason::insufficient_addresses, eni_subnet);
         break;
       }
+      node.eni_primaries.emplace_back(eni_subnet, *primary);
       ++node.enis;
       ++counters_[eni_subnet].eni_primaries;
     }

@@ -76,6 +76,19 @@ enum class PendingReason {
 };
 std::string_view to_string(PendingReason reason);
 
+// One ENI of a node as `eksim node` shows it: device index 0 is the primary
+// ENI the instance boots with (the node's own address), then the ENIs ipamd
+// attaches in order. Each pod slot (a secondary IP, or a /28 prefix under
+// prefix delegation) belongs to the ENI that was filling when the slot was
+// taken: ipamd fills an ENI's slots before it attaches the next one.
+struct NodeEni {
+  int device_index = 0;
+  std::string subnet;
+  net::Ipv4Address primary;       // the ENI's primary private address
+  bool carries_pods = true;       // false: the primary ENI under custom networking
+  std::vector<net::Cidr> held;    // /32 secondary IPs or /28 prefixes, in the order taken
+};
+
 struct NodeReport {
   std::string name;  // cluster/nodegroup-i
   std::string node_group;
@@ -89,6 +102,7 @@ struct NodeReport {
   int enis = 0;             // attached by ipamd (trunk not counted)
   int prefixes = 0;         // /28 prefixes held (prefix delegation)
   int addresses = 0;        // pod addresses held: secondary IPs or prefixes x 16
+  std::vector<NodeEni> eni_list;  // the `enis` ENIs, by device index
 };
 
 struct NodeGroupReport {
