@@ -58,6 +58,20 @@ void bind_run(py::module_& m, ScenarioClass& scenario) {
                              "list[ExpectationOutcome] for the scenario's latency expectations.")
       .def("__str__", [](const RunHandle& r) { return report::run_text(r.result, r.outcomes); });
 
+  // The scenario's side of the run model lives here too, as it changes with it.
+  scenario.def_property_readonly(
+      "flows",
+      [](const ScenarioHandle& h) {
+        std::vector<py::tuple> out;
+        const auto& s = h.model();
+        for (const auto& f : s.flows) {
+          out.push_back(
+              py::make_tuple(scenario::workload_name(s, f.from), scenario::workload_name(s, f.to), f.rate_per_second));
+        }
+        return out;
+      },
+      "The request flows as (from, to, requests per second) tuples, in the scenario's order.");
+
   scenario.def(
       "run",
       [](const std::shared_ptr<ScenarioHandle>& h, std::optional<std::uint64_t> seed, const py::object& duration,

@@ -126,18 +126,6 @@ ScenarioClass bind_scenario(py::module_& m) {
             return names;
           },
           "Every workload as 'cluster/namespace/name', the EKS add-ons first, in manifest order.")
-      .def_property_readonly(
-          "flows",
-          [](const ScenarioHandle& h) {
-            std::vector<py::tuple> out;
-            const auto& s = h.model();
-            for (const auto& f : s.flows) {
-              out.push_back(py::make_tuple(scenario::workload_name(s, f.from), scenario::workload_name(s, f.to),
-                                           f.rate_per_second));
-            }
-            return out;
-          },
-          "The request flows as (from, to, requests per second) tuples, in the scenario's order.")
       .def("__repr__", [](const ScenarioHandle& h) {
         return "<eksim.Scenario '" + h.model().name + "' from '" + h.model().file + "'>";
       });
