@@ -47,6 +47,7 @@ void for_each_row(const RunResult& r, const std::function<void(const std::string
     row(entity, "completed", static_cast<double>(f.completed));
     row(entity, "failed", static_cast<double>(f.failed));
     row(entity, "retries", static_cast<double>(f.retries));
+    row(entity, "waited", static_cast<double>(f.waited));
     row(entity, "throughput_per_s", f.throughput(r.duration));
     row(entity, "error_rate", f.error_rate());
     for (const auto& q : kQuantiles) {
@@ -158,6 +159,7 @@ std::string run_json(const RunResult& r, const std::vector<traffic::ExpectationO
     w.key("completed").value(f.completed);
     w.key("failed").value(f.failed);
     w.key("retries").value(f.retries);
+    w.key("waited").value(f.waited);
     w.key("throughput_per_s").value(f.throughput(r.duration));
     w.key("error_rate").value(f.error_rate());
     w.key("latency_ns").begin_object();

@@ -679,6 +679,7 @@ Task<> Engine::attempt(FlowState& f, std::uint32_t client, Pending* p) {
         overloaded = true;
       } else {
         ++in_flight[conn->endpoint];
+        if (server.workers.in_use() == server.workers.capacity()) ++f.out.waited;
         mark = sim.now();
         auto worker = co_await server.workers.acquire();
         stages[static_cast<std::size_t>(Stage::queue)] += sim.now() - mark;

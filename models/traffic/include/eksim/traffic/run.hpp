@@ -81,6 +81,7 @@ struct FlowResult {
   std::uint64_t completed_in_time = 0;  // of them, answered within the run's duration
   std::uint64_t failed = 0;     // ended in an error (after retries)
   std::uint64_t retries = 0;    // extra attempts made
+  std::uint64_t waited = 0;     // attempts that found every worker of their server busy
   sim::Histogram latency;       // ns, request start to response, completed requests
   std::vector<std::int64_t> samples;  // the same, in completion order, with RunOptions::keep_samples
   std::vector<ErrorCount> errors;     // by cause, sorted by cause

@@ -1,0 +1,106 @@
+"""eksim: a discrete-event network simulator for AWS EKS topologies, from Python.
+
+Load a scenario (``eksim.load(path)``, ``eksim.loads(text)``) or build one in
+code (``eksim.ScenarioBuilder``), then ask it what the CLI answers:
+``capacity()``, ``reach()``, ``explain()``, ``dns()``, ``dns_load()`` and
+``run()``. The engine is the CLI's own, so the numbers are the CLI's.
+Times are integer nanoseconds (names ending in ``_ns``), as in the CLI's JSON.
+See docs/python.md.
+"""
+
+from typing import Any, List
+
+from ._eksim import (
+    ALL_POD_PAIRS,
+    NOTHING,
+    SOME_POD_PAIRS,
+    Blocked,
+    CapacityReport,
+    DnsFlowResult,
+    DnsLoadResult,
+    DnsLookup,
+    DnsServerCounters,
+    ExpectationOutcome,
+    ExplainCase,
+    Explanation,
+    FlowResult,
+    Headroom,
+    Histogram,
+    Hop,
+    LoadError,
+    NodeCapacity,
+    NodeGroupCapacity,
+    PendingPod,
+    ReachMatrix,
+    ReachPair,
+    ReachWarning,
+    ResolvConf,
+    ResolverCounters,
+    RunResult,
+    Scenario,
+    SubnetCapacity,
+    load,
+    loads,
+)
+from .builder import ScenarioBuilder
+
+# Columns of CapacityReport.to_pandas(table), in the order of `eksim capacity --format json`.
+_CAPACITY_COLUMNS = {
+    "node_groups": ["cluster", "name", "instance_type", "nodes", "max_pods", "calculated", "bound_by", "mode"],
+    "subnets": ["name", "az", "cidr", "usable", "eni_primaries", "pods", "warm", "free", "free_prefixes"],
+    "nodes": ["name", "node_group", "az", "subnet", "pod_subnet", "address", "max_pods", "pods",
+              "pods_with_address", "enis", "prefixes", "addresses"],
+    "pending": ["workload", "replica", "node", "reason", "detail"],
+    "headroom": ["workload", "replicas", "more", "capped", "runs_out"],
+}
+
+
+def _capacity_to_pandas(self: CapacityReport, table: str = "subnets") -> Any:
+    """One table of the report as a pandas DataFrame: 'node_groups', 'subnets',
+    'nodes', 'pending' or 'headroom'."""
+    import pandas as pd
+
+    if table not in _CAPACITY_COLUMNS:
+        raise ValueError(f"table: expected one of {', '.join(_CAPACITY_COLUMNS)}, got '{table}'")
+    columns = _CAPACITY_COLUMNS[table]
+    rows: List[List[Any]] = [[getattr(item, c) for c in columns] for item in getattr(self, table)]
+    return pd.DataFrame(rows, columns=columns)
+
+
+CapacityReport.to_pandas = _capacity_to_pandas  # type: ignore[attr-defined]
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ALL_POD_PAIRS",
+    "NOTHING",
+    "SOME_POD_PAIRS",
+    "Blocked",
+    "CapacityReport",
+    "DnsFlowResult",
+    "DnsLoadResult",
+    "DnsLookup",
+    "DnsServerCounters",
+    "ExpectationOutcome",
+    "ExplainCase",
+    "Explanation",
+    "FlowResult",
+    "Headroom",
+    "Histogram",
+    "Hop",
+    "LoadError",
+    "NodeCapacity",
+    "NodeGroupCapacity",
+    "PendingPod",
+    "ReachMatrix",
+    "ReachPair",
+    "ReachWarning",
+    "ResolvConf",
+    "ResolverCounters",
+    "RunResult",
+    "Scenario",
+    "ScenarioBuilder",
+    "SubnetCapacity",
+    "load",
+    "loads",
+]
