@@ -95,7 +95,7 @@ void churn(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
   Cluster c(n);
   // Warm up: let every buffer reach its high-water mark.
-  for (std::size_t i = 0; i < 4 * n + 100; ++i) {
+  for (std::size_t i = 0; i < 10 * n + 1000; ++i) {
     const std::size_t k = c.rng.uniform_below(n);
     c.net.finish(c.active[k]);
     c.active[k] = c.start();

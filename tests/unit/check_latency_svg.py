@@ -96,7 +96,9 @@ def main(argv):
         pts = lines[int(index)]
         level = y_of(float(q))
         # The first vertex at or past the fraction: where the step reaches it.
-        hit = next(x for x, y in pts if (y <= level + 0.01 if not tail else y >= level - 0.01))
+        hit = next((x for x, y in pts if (y <= level + 0.01 if not tail else y >= level - 0.01)), None)
+        if hit is None:
+            fail("series %s never reaches fraction %s" % (index, q))
         want = x_of(float(ns))
         if abs(hit - want) > 1.0:
             fail("series %s reaches %s at x %.2f, the pixel of %s ns is %.2f" % (index, q, hit, ns, want))

@@ -171,6 +171,12 @@ TEST_CASE("a link crossed twice carries the rate twice", "[fair_share]") {
   CHECK(net.rate(hairpin) == Approx(3));
   CHECK(net.rate(plain) == Approx(3));
   CHECK(net.link_load(l) == Approx(9));
+  net.finish(hairpin);
+  CHECK(net.rate(plain) == Approx(9));
+  const TransferId again = start(net, {l, l});
+  net.finish(plain);
+  CHECK(net.rate(again) == Approx(4.5));  // 2r = 9
+  CHECK(net.link_load(l) == Approx(9));
 }
 
 TEST_CASE("only the touched component is re-solved and reported", "[fair_share]") {
@@ -248,6 +254,8 @@ TEST_CASE("random networks are max-min fair, incrementally as from scratch", "[f
           const auto l = static_cast<LinkId>(rng.uniform_below(n_links));
           if (std::find(spec.links.begin(), spec.links.end(), l) == spec.links.end()) spec.links.push_back(l);
         }
+        // Now and then a hairpin: a link crossed twice.
+        if (rng.uniform01() < 0.1) spec.links.push_back(spec.links.front());
         const double u = rng.uniform01();
         spec.cap = u < 0.2 ? 5.0 * static_cast<double>(1 + rng.uniform_below(4))
                            : u < 0.4 ? 1 + 49 * rng.uniform01() : FairShareNetwork::kNoCap;

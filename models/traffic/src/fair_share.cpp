@@ -14,6 +14,8 @@ namespace {
 using SparseMap = Eigen::Map<const Eigen::SparseMatrix<double, Eigen::ColMajor, int>>;
 using VectorMap = Eigen::Map<Eigen::VectorXd>;
 
+constexpr std::size_t kTypicalHops = 4;
+
 VectorMap vec(std::vector<double>& v, std::size_t n) {
   return VectorMap(v.data(), static_cast<Eigen::Index>(n));
 }
@@ -29,6 +31,21 @@ void check_capacity(double capacity) {
   if (!(capacity > 0) || !std::isfinite(capacity)) {
     throw std::invalid_argument("link capacity must be a finite number of bytes/s above 0, got " +
                                 std::to_string(capacity));
+  }
+}
+
+// Puts the members of a component (those stamped `stamp`) in id order:
+// by sorting when the component is a small part of the network, by a scan
+// of every id when it is most of it (a shared attachment joins everything).
+template <typename Id, typename Entity>
+void in_id_order(std::vector<Id>& ids, const std::vector<Entity>& all, std::uint64_t stamp) {
+  if (ids.size() * 8 < all.size()) {
+    std::sort(ids.begin(), ids.end());
+    return;
+  }
+  ids.clear();
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (all[i].seen == stamp) ids.push_back(static_cast<Id>(i));
   }
 }
 
@@ -74,6 +91,10 @@ TransferId FairShareNetwork::start(std::span<const LinkId> links, double cap) {
   } else {
     id = static_cast<TransferId>(transfers_.size());
     transfers_.emplace_back();
+    // Room for a typical path (veth, NIC, attachment, gateway) from the
+    // start, so that a recycled id rarely grows.
+    transfers_.back().links.reserve(kTypicalHops);
+    transfers_.back().slots.reserve(kTypicalHops);
   }
   Transfer& t = transfers_[id];
   t.links.assign(links.begin(), links.end());
@@ -208,8 +229,8 @@ void FairShareNetwork::collect_component() {
   }
   // Id order, so that the rates depend on the set of active transfers and
   // not on the history of starts and finishes that produced it.
-  std::sort(comp_links_.begin(), comp_links_.end());
-  std::sort(comp_transfers_.begin(), comp_transfers_.end());
+  in_id_order(comp_links_, links_, stamp_);
+  in_id_order(comp_transfers_, transfers_, stamp_);
   for (std::size_t i = 0; i < comp_links_.size(); ++i) links_[comp_links_[i]].local = static_cast<std::int32_t>(i);
   for (std::size_t j = 0; j < comp_transfers_.size(); ++j) {
     transfers_[comp_transfers_[j]].local = static_cast<std::int32_t>(j);
@@ -251,50 +272,79 @@ void FairShareNetwork::solve_component() {
   for (std::size_t i = 0; i < m; ++i) capacity_[i] = links_[comp_links_[i]].capacity;
   fit(frozen_load_, m, 0.0);
   fit(unfrozen_, m, 0.0);
-  fit(link_level_, m, 0.0);
   fit(load_, m, 0.0);
+  fit(version_, m, std::uint32_t{0});
+  fit(touched_at_, m, std::size_t{0});
   fit(ones_, n, 1.0);
   fit(new_rate_, n, 0.0);
   fit(frozen_, n, char{0});
-  auto c = vec(capacity_, m);
   auto f = vec(frozen_load_, m);
   auto k = vec(unfrozen_, m);
-  auto s = vec(link_level_, m);
   k.noalias() = a * vec(ones_, n);
 
   by_cap_.clear();
   for (std::size_t j = 0; j < n; ++j) {
     if (std::isfinite(transfers_[comp_transfers_[j]].cap)) by_cap_.push_back(static_cast<std::int32_t>(j));
   }
-  std::sort(by_cap_.begin(), by_cap_.end(), [&](std::int32_t x, std::int32_t y) {
+  const auto cap_order = [&](std::int32_t x, std::int32_t y) {
     const double cx = transfers_[comp_transfers_[static_cast<std::size_t>(x)]].cap;
     const double cy = transfers_[comp_transfers_[static_cast<std::size_t>(y)]].cap;
     return cx < cy || (cx == cy && x < y);
-  });
+  };
+  // Often every transfer has the same cap (the single-flow limit).
+  if (!std::is_sorted(by_cap_.begin(), by_cap_.end(), cap_order)) std::sort(by_cap_.begin(), by_cap_.end(), cap_order);
 
+  // A link with k unfrozen crossings and frozen load F saturates when the
+  // level reaches (c - F) / k; counts are whole numbers, hence > 0.5. The
+  // links wait in a min-heap by that level. Freezing a transfer changes the
+  // level of its links (never downwards), so they are pushed again under a
+  // new version and the old entries are skipped when they surface.
+  heap_.clear();
+  // The lowest level on top, ties by link, so that the order of equal
+  // levels does not depend on the heap's history.
+  const auto later = [](const LevelEntry& x, const LevelEntry& y) {
+    return x.level > y.level || (x.level == y.level && x.link > y.link);
+  };
+  const auto push = [&](std::size_t i) {
+    if (unfrozen_[i] > 0.5) {
+      heap_.push_back({(capacity_[i] - frozen_load_[i]) / unfrozen_[i], static_cast<std::int32_t>(i), version_[i]});
+      std::push_heap(heap_.begin(), heap_.end(), later);
+    }
+  };
+  const auto stale = [&](const LevelEntry& e) { return e.version != version_[static_cast<std::size_t>(e.link)]; };
+  for (std::size_t i = 0; i < m; ++i) push(i);
+
+  std::size_t round = 0;
+  touched_.clear();
   const auto freeze = [&](std::size_t j, double r) {
     frozen_[j] = 1;
     new_rate_[j] = r;
     for (SparseMap::InnerIterator it(a, static_cast<Eigen::Index>(j)); it; ++it) {
       f[it.index()] += it.value() * r;
       k[it.index()] -= it.value();
+      const auto i = static_cast<std::size_t>(it.index());
+      if (touched_at_[i] != round) {
+        touched_at_[i] = round;
+        touched_.push_back(i);
+      }
     }
   };
 
   // Progressive filling. All unfrozen transfers share one water level; a
   // round raises it to the lowest level at which a link saturates or a cap
-  // binds, and freezes what that stops. Each round freezes at least one
-  // transfer, and each link saturates at most once.
+  // binds, and freezes what that stops. Each link saturates at most once.
   constexpr double kInf = std::numeric_limits<double>::infinity();
   std::size_t left = n;
   std::size_t next_cap = 0;
   double level = 0;
   while (left > 0) {
+    ++round;
     const std::size_t left_before = left;
-    // A link with k unfrozen crossings and frozen load F saturates when the
-    // level reaches (c - F) / k; counts are whole numbers, hence > 0.5.
-    s = (k.array() > 0.5).select((c - f).array() / k.array(), kInf);
-    const double link_level = m > 0 ? s.minCoeff() : kInf;
+    while (!heap_.empty() && stale(heap_.front())) {
+      std::pop_heap(heap_.begin(), heap_.end(), later);
+      heap_.pop_back();
+    }
+    const double link_level = heap_.empty() ? kInf : heap_.front().level;
     while (next_cap < by_cap_.size() && frozen_[static_cast<std::size_t>(by_cap_[next_cap])]) ++next_cap;
     const double cap_level = next_cap < by_cap_.size()
                                  ? transfers_[comp_transfers_[static_cast<std::size_t>(by_cap_[next_cap])]].cap
@@ -304,23 +354,26 @@ void FairShareNetwork::solve_component() {
     level = std::max(level, std::min(link_level, cap_level));
     if (!std::isfinite(level)) throw std::logic_error("fair share: a transfer has neither a link nor a cap");
 
-    // Freezes in column order, not in the links' member order (which
-    // depends on the history of finishes), so that the sums come out the
-    // same for the same set of transfers.
+    // Every link saturating at this level (ties included), then their
+    // transfers frozen in column order, not in the links' member order
+    // (which depends on the history of finishes), so that the sums come out
+    // the same for the same set of transfers.
     const double saturated = level * (1 + kRelativeTolerance);
     to_freeze_.clear();
-    for (std::size_t i = 0; i < m; ++i) {
-      if (link_level_[i] > saturated) continue;
-      for (const TransferId t : links_[comp_links_[i]].members) {
+    while (!heap_.empty() && (stale(heap_.front()) || heap_.front().level <= saturated)) {
+      const LevelEntry e = heap_.front();
+      std::pop_heap(heap_.begin(), heap_.end(), later);
+      heap_.pop_back();
+      if (e.version != version_[static_cast<std::size_t>(e.link)]) continue;
+      for (const TransferId t : links_[comp_links_[static_cast<std::size_t>(e.link)]].members) {
         const auto j = transfers_[t].local;
         if (!frozen_[static_cast<std::size_t>(j)]) to_freeze_.push_back(j);
       }
     }
     std::sort(to_freeze_.begin(), to_freeze_.end());
     for (std::size_t x = 0; x < to_freeze_.size(); ++x) {
-      const auto j = static_cast<std::size_t>(to_freeze_[x]);
       if (x > 0 && to_freeze_[x] == to_freeze_[x - 1]) continue;  // on two saturated links
-      freeze(j, level);
+      freeze(static_cast<std::size_t>(to_freeze_[x]), level);
       --left;
     }
     for (; next_cap < by_cap_.size(); ++next_cap) {
@@ -331,6 +384,11 @@ void FairShareNetwork::solve_component() {
       freeze(j, cap);
       --left;
     }
+    for (const std::size_t i : touched_) {
+      ++version_[i];
+      push(i);
+    }
+    touched_.clear();
     // Each round freezes the transfers of the link or the cap that set the
     // level; a round that froze nothing would repeat forever.
     if (left == left_before) throw std::logic_error("fair share: progressive filling made no progress");

@@ -15,7 +15,10 @@
 //
 // The solve works on the flow-to-link incidence matrix A (links x transfers,
 // A(l, t) = how many times t crosses l) held as an Eigen sparse matrix over
-// reused buffers: per-link unfrozen counts are A*u, the final link loads A*r.
+// reused buffers: per-link unfrozen counts are A*u, the final link loads A*r,
+// and freezing a transfer walks its column. The links wait in a min-heap by
+// the level at which they saturate, so a solve costs O(nnz log nnz) for a
+// component with nnz link crossings, not O(links) per distinct level.
 //
 // Incremental, for a discrete-event simulation in which transfers start and
 // finish all the time: start() and finish() re-solve only the connected
@@ -110,6 +113,13 @@ class FairShareNetwork {
     bool fresh = false;  // started since the last solve: always reported
   };
 
+  // A link of the component waiting to saturate, in the solver's heap.
+  struct LevelEntry {
+    double level;
+    std::int32_t link;
+    std::uint32_t version;
+  };
+
   void check_transfer(TransferId id, const char* what) const;
   // Collects the component(s) reachable from the links in seeds_ (and the
   // transfers in seed_transfers_), solves them and fills changed_.
@@ -137,7 +147,10 @@ class FairShareNetwork {
   std::vector<double> ones_;         // per local transfer
   std::vector<double> new_rate_;     // per local transfer
   std::vector<double> load_;         // per local link: A*r
-  std::vector<double> link_level_;   // per local link: level at which it saturates
+  std::vector<std::uint32_t> version_;  // per local link: bumped when its level changes
+  std::vector<std::size_t> touched_at_;  // per local link: last round that changed it
+  std::vector<std::size_t> touched_;     // local links changed this round
+  std::vector<LevelEntry> heap_;         // links by saturation level
   std::vector<char> frozen_;         // per local transfer
   std::vector<std::int32_t> by_cap_;  // local transfers with a finite cap, by cap
   std::vector<std::int32_t> to_freeze_;  // local transfers on links saturating this round
