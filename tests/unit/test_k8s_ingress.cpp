@@ -326,3 +326,27 @@ TEST_CASE("listen-ports keeps the last protocol of a repeated port, sorted by po
   REQUIRE(set.warnings.size() == 1);
   CHECK(set.warnings[0].message.find("port 8443 is listed twice") != std::string::npos);
 }
+
+TEST_CASE("an ALB cannot route to a resource backend or to a missing action", "[k8s][ingress]") {
+  const ManifestSet set = load_manifest_text(
+      "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web, namespace: app}\n"
+      "spec:\n  ingressClassName: alb\n"
+      "  defaultBackend:\n    resource: {apiGroup: k8s.example.com, kind: StorageBucket, name: static}\n"
+      "  rules:\n  - http:\n      paths:\n"
+      "      - {path: /old, pathType: Prefix, backend: {service: {name: to-new, port: {name: use-annotation}}}}\n",
+      "actions.yaml");
+  const Ingress& ing = set.ingresses[0];
+  REQUIRE(ing.default_backend);
+  CHECK(ing.default_backend->is_resource());
+  CHECK(ing.default_backend->resource_kind == "StorageBucket");
+  CHECK(ing.default_backend->resource_name == "static");
+  CHECK_FALSE(ing.default_backend->service);
+  REQUIRE(set.warnings.size() == 2);
+  CHECK(set.warnings[0].where.str() == "actions.yaml:7:5");
+  CHECK(set.warnings[0].message ==
+        "Ingress 'app/web': spec.defaultBackend: the AWS Load Balancer Controller routes only to Services, not to a "
+        "StorageBucket");
+  CHECK(set.warnings[1].message ==
+        "Ingress 'app/web': spec.rules[0].http.paths[0].backend.service.port.name: port use-annotation needs the "
+        "annotation alb.ingress.kubernetes.io/actions.to-new, which this Ingress does not have");
+}
