@@ -134,6 +134,34 @@ const std::vector<BadCase> kCases = {
      "SecurityGroupPolicy 'web/many': spec.securityGroups.groupIds[5]: groupIds takes at most 5 security groups"},
     {"sgp-missing-groups.yaml", "7:3",
      "SecurityGroupPolicy 'web/no-groups': spec: missing required field 'securityGroups'"},
+    {"ingress-path-type-typo.yaml", "12:23",
+     "Ingress 'shop/shop': spec.rules[0].http.paths[0].pathType: expected Exact, Prefix or ImplementationSpecific, "
+     "got 'Prefx' (did you mean 'Prefix'?)"},
+    {"ingress-scheme-typo.yaml", "7:39",
+     "Ingress 'shop/shop': metadata.annotations.alb.ingress.kubernetes.io/scheme: expected internal or "
+     "internet-facing, got 'internet-facin' (did you mean 'internet-facing'?)"},
+    {"ingress-class-and-annotation.yaml", "7:34",
+     "Ingress 'shop/shop': metadata.annotations.kubernetes.io/ingress.class: cannot be set when "
+     "spec.ingressClassName is also set (the API server refuses an Ingress with both)"},
+    {"ingress-backend-v1beta1.yaml", "14:15",
+     "Ingress 'shop/shop': spec.rules[0].http.paths[0].backend.serviceName: serviceName and servicePort are the "
+     "extensions/v1beta1 and networking.k8s.io/v1beta1 form (removed in Kubernetes 1.22); networking.k8s.io/v1 "
+     "takes service: {name: ..., port: {number: ...}}"},
+    {"ingress-port-name-and-number.yaml", "12:9",
+     "Ingress 'shop/shop': spec.defaultBackend.service.port: cannot set both port name and port number"},
+    {"ingress-listen-ports.yaml", "7:45",
+     "Ingress 'shop/shop': metadata.annotations.alb.ingress.kubernetes.io/listen-ports: listen port must be a number "
+     "from 1 to 65535, got '80'"},
+    {"ingress-relative-path.yaml", "11:19",
+     "Ingress 'shop/shop': spec.rules[0].http.paths[0].path: must be an absolute path (starting with '/'), got "
+     "'api'"},
+    {"ingress-no-rules.yaml", "7:3", "Ingress 'shop/shop': spec: either defaultBackend or rules must be specified"},
+    {"ingress-field-typo.yaml", "7:3",
+     "Ingress 'shop/shop': spec.ingresClassName: unknown field 'ingresClassName' (did you mean "
+     "'ingressClassName'?)"},
+    {"ingress-class-controller-typo.yaml", "6:15",
+     "IngressClass 'alb': spec.controller: unknown controller 'ingress.k8s.aws/abl' (did you mean "
+     "'ingress.k8s.aws/alb'?)"},
 };
 
 std::string error_of(const std::string& path) {

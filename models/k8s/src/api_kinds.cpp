@@ -10,6 +10,9 @@ namespace {
 struct RemovedVersion {
   std::string_view api_version;
   std::string_view removed_in;
+  // Skip the object with a warning rather than fail: these kinds were skipped
+  // before they were modelled, so directories of old manifests keep loading.
+  bool skip = false;
 };
 
 struct KindSpec {
@@ -25,7 +28,7 @@ struct KindSpec {
 
 // Served versions as of Kubernetes 1.25+, and the versions removed before
 // (Kubernetes deprecated-API migration guide).
-constexpr std::array<KindSpec, 17> kKinds = {{
+constexpr std::array<KindSpec, 19> kKinds = {{
     {ModelledKind::Namespace, "Namespace", "v1", {}},
     {ModelledKind::Pod, "Pod", "v1", {}},
     {ModelledKind::Service, "Service", "v1", {}},
@@ -53,6 +56,14 @@ constexpr std::array<KindSpec, 17> kKinds = {{
      "crd.projectcalico.org/v1"},
     {ModelledKind::CalicoTier, "Tier", "projectcalico.org/v3", {}, "crd.projectcalico.org/v1"},
     {ModelledKind::SecurityGroupPolicy, "SecurityGroupPolicy", "vpcresources.k8s.aws/v1beta1", {}},
+    {ModelledKind::Ingress,
+     "Ingress",
+     "networking.k8s.io/v1",
+     {{{"extensions/v1beta1", "1.22", true}, {"networking.k8s.io/v1beta1", "1.22", true}}}},
+    {ModelledKind::IngressClass,
+     "IngressClass",
+     "networking.k8s.io/v1",
+     {{{"networking.k8s.io/v1beta1", "1.22", true}}}},
 }};
 
 struct BuiltInGroup {
@@ -151,6 +162,12 @@ std::optional<ModelledKind> classify_kind(const Reader& r, const Field& api_vers
   if (spec != kKinds.end()) {
     for (const RemovedVersion& removed : spec->removed) {
       if (!removed.api_version.empty() && removed.api_version == api_version) {
+        if (removed.skip) {
+          r.warn(api_version_field, kind + " " + api_version + " was removed in Kubernetes " +
+                                        std::string(removed.removed_in) + "; not imported (use apiVersion " +
+                                        std::string(spec->api_version) + ")");
+          return std::nullopt;
+        }
         r.fail(api_version_field, kind + " " + api_version + " was removed in Kubernetes " +
                                       std::string(removed.removed_in) + "; use apiVersion " +
                                       std::string(spec->api_version));

@@ -306,6 +306,20 @@ void ManifestBuilder::add_object(Reader& r, const Field& field, int list_depth, 
           r, kind, meta, where, [&] { return read_service(r, object, meta); }, set_.services);
       break;
     }
+    case ModelledKind::Ingress: {
+      const ObjectMeta meta = read_metadata(r, object, kind, NameRule::Dns1123Subdomain, true);
+      IngressFields fields;
+      add_namespaced(
+          r, kind, meta, where, [&] { return read_ingress(r, object, meta, &fields); }, set_.ingresses);
+      ingress_fields_.push_back(std::move(fields));
+      break;
+    }
+    case ModelledKind::IngressClass: {
+      const ObjectMeta meta = read_metadata(r, object, kind, NameRule::Dns1123Subdomain, false);
+      check_unique(r, kind, "", meta.name, where);
+      set_.ingress_classes.push_back(read_ingress_class(r, object, meta));
+      break;
+    }
     case ModelledKind::ServiceAccount: {
       const ObjectMeta meta = read_metadata(r, object, kind, NameRule::Dns1123Subdomain, true);
       const auto read = [&] {
@@ -572,6 +586,7 @@ ManifestSet ManifestBuilder::finish() {
       }
     }
   }
+  resolve_ingresses();
   return std::move(set_);
 }
 

@@ -41,6 +41,7 @@ class ManifestBuilder {
                       Read read, std::vector<T>& into);
   void group_workloads();
   void resolve_calico_tiers();
+  void resolve_ingresses();
 
   // A Calico policy's spec.tier, checked once every Tier manifest is read.
   struct TierReference {
@@ -54,6 +55,7 @@ class ManifestBuilder {
   std::map<std::string, SourceLocation, std::less<>> defined_at_;
   std::vector<Pending> pending_;
   std::vector<TierReference> tier_references_;
+  std::vector<IngressFields> ingress_fields_;  // one per ManifestSet::ingresses entry
   std::size_t objects_ = 0;
 };
 

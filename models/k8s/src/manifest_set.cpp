@@ -67,6 +67,14 @@ std::optional<std::uint32_t> ManifestSet::find_security_group_policy(std::string
                     [&](const SecurityGroupPolicy& p) { return p.namespace_name == namespace_name && p.name == name; });
 }
 
+std::optional<std::uint32_t> ManifestSet::find_ingress(std::string_view namespace_name, std::string_view name) const {
+  return find_index(ingresses, [&](const Ingress& i) { return i.namespace_name == namespace_name && i.name == name; });
+}
+
+std::optional<std::uint32_t> ManifestSet::find_ingress_class(std::string_view name) const {
+  return find_index(ingress_classes, [&](const IngressClass& c) { return c.name == name; });
+}
+
 std::vector<std::uint32_t> ManifestSet::calico_tier_order() const {
   std::vector<std::uint32_t> order(calico_tiers.size());
   for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;

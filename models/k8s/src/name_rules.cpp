@@ -65,6 +65,31 @@ std::string dns1123_subdomain_problem(std::string_view text) {
   return {};
 }
 
+std::string wildcard_dns1123_subdomain_problem(std::string_view text) {
+  if (text.size() < 2 || text.substr(0, 2) != "*.") return "a wildcard name must start with '*.'";
+  if (text.size() > 253) return "a name must be at most 253 characters";
+  return dns1123_subdomain_problem(text.substr(2));
+}
+
+std::string domain_prefixed_path_problem(std::string_view text) {
+  if (text.size() > 250) return "must be at most 250 characters";
+  const std::size_t slash = text.find('/');
+  if (slash == std::string_view::npos) return "expected a domain-prefixed path such as example.com/controller";
+  if (std::string p = dns1123_subdomain_problem(text.substr(0, slash)); !p.empty()) {
+    return "the domain before '/' is invalid: " + p;
+  }
+  const std::string_view path = text.substr(slash + 1);
+  if (path.empty()) return "the path after '/' must not be empty";
+  // k8s.io/apimachinery IsDomainPrefixedPath: [A-Za-z0-9/\-._~%!$&'()*+,;=:]+
+  constexpr std::string_view kPathChars = "/-._~%!$&'()*+,;=:";
+  for (const char c : path) {
+    if (!alnum(c) && kPathChars.find(c) == std::string_view::npos) {
+      return "the path after '/' may not contain '" + std::string(1, c) + "'";
+    }
+  }
+  return {};
+}
+
 std::string dns1035_label_problem(std::string_view text) {
   if (std::string p = label_1123(text, "a name"); !p.empty()) return p;
   if (!(text.front() >= 'a' && text.front() <= 'z')) return "a name must start with a lowercase letter";

@@ -15,6 +15,11 @@ namespace eksim::k8s::detail {
 std::string dns1123_label_problem(std::string_view text);
 // RFC 1123 subdomain: up to 253 characters, dot-separated labels (most object names).
 std::string dns1123_subdomain_problem(std::string_view text);
+// "*." followed by an RFC 1123 subdomain (Ingress hosts such as *.example.com).
+std::string wildcard_dns1123_subdomain_problem(std::string_view text);
+// A domain-prefixed path such as ingress.k8s.aws/alb (IngressClass controllers):
+// a DNS subdomain, '/', and a non-empty path; at most 250 characters.
+std::string domain_prefixed_path_problem(std::string_view text);
 // RFC 1035 label: a 1123 label starting with a letter (Service names, Service port names).
 std::string dns1035_label_problem(std::string_view text);
 // A label or annotation key: [prefix/]name, the prefix a DNS subdomain, the

@@ -9,6 +9,7 @@
 
 #include "eksim/k8s/admin_network_policy.hpp"
 #include "eksim/k8s/calico_policy.hpp"
+#include "eksim/k8s/ingress.hpp"
 #include "eksim/k8s/label_selector.hpp"
 #include "eksim/k8s/network_policy.hpp"
 #include "eksim/k8s/pod.hpp"
@@ -67,6 +68,31 @@ CalicoPolicy read_calico_policy(const Reader& r, const MapView& object, const Ob
                                 std::optional<Field>* tier_field);
 // vpcresources.k8s.aws/v1beta1 SecurityGroupPolicy.
 SecurityGroupPolicy read_security_group_policy(const Reader& r, const MapView& object, const ObjectMeta& meta);
+
+// Where one Ingress backend's references are written, for the warnings given
+// once every Service is read.
+struct IngressBackendFields {
+  int rule = -1;  // -1: spec.defaultBackend
+  std::size_t path = 0;
+  std::string backend_path;  // "spec.rules[0].http.paths[1].backend"
+  SourceLocation where;
+  std::string name_path;  // "" for a resource backend
+  SourceLocation name_where;
+  std::string port_path;
+  SourceLocation port_where;
+};
+
+// Where an Ingress's references are written.
+struct IngressFields {
+  std::string class_path;  // spec.ingressClassName or the annotation; "" when neither
+  SourceLocation class_where;
+  std::vector<IngressBackendFields> backends;  // defaultBackend first, then paths in order
+};
+
+// networking.k8s.io/v1 Ingress; class, controller and backends are resolved by the loader.
+Ingress read_ingress(const Reader& r, const MapView& object, const ObjectMeta& meta, IngressFields* fields);
+// networking.k8s.io/v1 IngressClass.
+IngressClass read_ingress_class(const Reader& r, const MapView& object, const ObjectMeta& meta);
 
 // An address block field ("10.0.0.0/8", "::/0").
 IpCidr read_ip_cidr(const Reader& r, const Field& field);

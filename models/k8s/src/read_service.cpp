@@ -2,43 +2,13 @@
 #include <set>
 #include <utility>
 
+#include "annotation_values.hpp"
+#include "eksim/k8s/ingress.hpp"
 #include "name_rules.hpp"
 #include "object_readers.hpp"
 
 namespace eksim::k8s::detail {
 namespace {
-
-// Annotation values are strings; the controllers parse booleans with Go's strconv.ParseBool.
-bool read_go_bool(const Reader& r, const Field& field) {
-  const std::string v = read_string(r, field);
-  for (const char* t : {"1", "t", "T", "TRUE", "true", "True"}) {
-    if (v == t) return true;
-  }
-  for (const char* f : {"0", "f", "F", "FALSE", "false", "False"}) {
-    if (v == f) return false;
-  }
-  r.fail(field, "expected \"true\" or \"false\", got " + quoted(v));
-}
-
-std::string trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return std::string(s);
-}
-
-std::vector<std::string> split_commas(std::string_view s) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (start <= s.size()) {
-    const std::size_t comma = s.find(',', start);
-    const std::size_t end = comma == std::string_view::npos ? s.size() : comma;
-    std::string part = trim(s.substr(start, end - start));
-    if (!part.empty()) parts.push_back(std::move(part));
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
-  }
-  return parts;
-}
 
 AwsLoadBalancer read_aws_load_balancer(const Reader& r, const ObjectMeta& meta, const Service& svc,
                                        const std::optional<Field>& class_field) {
@@ -131,14 +101,7 @@ AwsLoadBalancer read_aws_load_balancer(const Reader& r, const ObjectMeta& meta, 
     lb.cross_zone_explicit = true;
   }
   if (const auto attributes = annotation_field(r, meta, kAnnotationAttributes)) {
-    const std::string text = read_string(r, *attributes);
-    for (const std::string& pair : split_commas(text)) {
-      const std::size_t eq = pair.find('=');
-      if (eq == std::string::npos || eq == 0) {
-        r.fail(*attributes, "expected key=value pairs separated by commas, got " + quoted(pair));
-      }
-      std::string key = trim(std::string_view(pair).substr(0, eq));
-      std::string value = trim(std::string_view(pair).substr(eq + 1));
+    for (auto& [key, value] : read_key_value_pairs(r, *attributes)) {
       if (key == kAttributeCrossZone) {
         if (value != "true" && value != "false") {
           r.fail(*attributes, std::string(kAttributeCrossZone) + " must be true or false, got " + quoted(value));
@@ -291,6 +254,12 @@ Service read_service(const Reader& r, const MapView& object, const ObjectMeta& m
     AwsLoadBalancer lb = read_aws_load_balancer(r, meta, svc, lb_class);
     if (!source_ranges.empty()) lb.source_ranges = std::move(source_ranges);
     svc.load_balancer = std::move(lb);
+  }
+  // The AWS Load Balancer Controller reads this for the target groups of the
+  // Ingresses that route here, ahead of the Ingress's own; a bad value fails
+  // those Ingresses, so it is checked where it is written.
+  if (const auto alb_target = annotation_field(r, meta, kAlbAnnotationTargetType)) {
+    (void)read_enum<NlbTargetType>(r, *alb_target, {"instance", "ip"});
   }
   return svc;
 }

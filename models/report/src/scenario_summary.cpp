@@ -10,6 +10,8 @@ struct Counts {
   std::size_t workloads = 0;
   std::size_t services = 0;
   std::size_t policies = 0;
+  std::size_t ingresses = 0;
+  std::size_t albs = 0;  // Ingresses an AWS controller makes an ALB for
 };
 
 Counts count(const scenario::Scenario& s) {
@@ -20,6 +22,8 @@ Counts count(const scenario::Scenario& s) {
     c.services += cluster.objects.services.size();
     c.policies += cluster.objects.network_policies.size() + cluster.objects.admin_network_policies.size() +
                   (cluster.objects.baseline_admin_network_policy ? 1 : 0);
+    c.ingresses += cluster.objects.ingresses.size();
+    for (const auto& ingress : cluster.objects.ingresses) c.albs += ingress.makes_alb() ? 1 : 0;
   }
   return c;
 }
@@ -35,6 +39,9 @@ std::string summary_text(const scenario::Scenario& s) {
   out += "  " + std::to_string(s.clusters.size()) + " clusters, " + std::to_string(c.nodes) + " nodes, " +
          std::to_string(c.workloads) + " workloads, " + std::to_string(c.services) + " services, " +
          std::to_string(c.policies) + " network policies\n";
+  if (c.ingresses > 0) {
+    out += "  " + std::to_string(c.ingresses) + " ingresses (" + std::to_string(c.albs) + " with an ALB)\n";
+  }
   out += "  " + std::to_string(s.flows.size()) + " flows, " + std::to_string(s.expectations.size()) + " expectations\n";
   for (const auto& cluster : s.clusters) {
     for (const auto& k : cluster.objects.skipped) {
@@ -60,6 +67,8 @@ std::string summary_json(const scenario::Scenario& s) {
   w.key("workloads").value(static_cast<std::uint64_t>(c.workloads));
   w.key("services").value(static_cast<std::uint64_t>(c.services));
   w.key("network_policies").value(static_cast<std::uint64_t>(c.policies));
+  w.key("ingresses").value(static_cast<std::uint64_t>(c.ingresses));
+  w.key("ingresses_with_alb").value(static_cast<std::uint64_t>(c.albs));
   w.key("flows").value(static_cast<std::uint64_t>(s.flows.size()));
   w.key("skipped").begin_array();
   for (const auto& cluster : s.clusters) {

@@ -14,6 +14,7 @@
 
 #include "eksim/k8s/admin_network_policy.hpp"
 #include "eksim/k8s/calico_policy.hpp"
+#include "eksim/k8s/ingress.hpp"
 #include "eksim/k8s/namespace.hpp"
 #include "eksim/k8s/network_policy.hpp"
 #include "eksim/k8s/pod.hpp"
@@ -26,7 +27,8 @@
 namespace eksim::k8s {
 
 // Objects of an (apiVersion, kind) the simulator does not model: ConfigMaps,
-// Secrets, Ingresses, custom resources and their definitions.
+// Secrets, custom resources and their definitions, Ingresses at removed
+// apiVersions.
 struct SkippedKind {
   std::string api_version;
   std::string kind;
@@ -60,6 +62,11 @@ struct ManifestSet {
   // names its tier by index.
   std::vector<CalicoPolicy> calico_policies;
   std::vector<SecurityGroupPolicy> security_group_policies;
+  // networking.k8s.io/v1 Ingresses and IngressClasses, in import order. Each
+  // Ingress's class, controller and backend Services are resolved against the
+  // whole set.
+  std::vector<Ingress> ingresses;
+  std::vector<IngressClass> ingress_classes;
   std::vector<SkippedKind> skipped;  // in order of first appearance
   std::vector<ManifestWarning> warnings;
 
@@ -80,6 +87,8 @@ struct ManifestSet {
                                                                 std::string_view name) const;
   [[nodiscard]] std::optional<std::uint32_t> find_security_group_policy(std::string_view namespace_name,
                                                                         std::string_view name) const;
+  [[nodiscard]] std::optional<std::uint32_t> find_ingress(std::string_view namespace_name, std::string_view name) const;
+  [[nodiscard]] std::optional<std::uint32_t> find_ingress_class(std::string_view name) const;
   // Tier indices in evaluation order (calico_tier_before).
   [[nodiscard]] std::vector<std::uint32_t> calico_tier_order() const;
   // The policies of one tier, both kinds, in evaluation order (calico_policy_before).
