@@ -18,7 +18,7 @@ def test_load_reads_the_scenario_header_as_the_cli_does(quickstart):
     assert quickstart.file == QUICKSTART
     assert quickstart.clusters == ["shop"]
     assert "shop/web/frontend" in quickstart.workloads and "shop/web/cart" in quickstart.workloads
-    assert quickstart.flows == [("shop/web/frontend", "shop/web/cart", 400.0)]
+    assert quickstart.flows == [("flow-0", "shop/web/frontend", "shop/web/cart", 400.0)]
     assert "quickstart" in repr(quickstart)
 
 

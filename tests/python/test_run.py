@@ -23,16 +23,26 @@ def test_run_matches_the_cli(run7):
         want["scenario"], want["seed"], want["replication"], want["duration_ns"], want["events"])
     (f,) = run7.flows
     w = want["flows"][0]
-    assert (f.from_, f.to, f.offered_rate, f.requests, f.source_pods, f.destination_pods, f.waited,
-            f.mean_queue_wait_ns) == (w["from"], w["to"], w["offered_rate_per_s"], w["requests"], w["source_pods"],
-                                      w["destination_pods"], w["waited"], w["mean_queue_wait_ns"])
+    assert (f.name, f.from_, f.to, f.offered_rate, f.requests, f.completed, f.failed, f.retries, f.source_pods,
+            f.destination_pods, f.waited) == (w["name"], w["from"], w["to"], w["offered_rate_per_s"], w["requests"],
+                                              w["completed"], w["failed"], w["retries"], w["source_pods"],
+                                              w["destination_pods"], w["waited"])
+    assert f.stages == w["stage_mean_ns"] and f.errors == w["errors"]
+    assert (f.bytes, f.cross_az_bytes, f.transit_gateway_bytes, f.nat_gateway_bytes, f.new_connections) == (
+        w["bytes"], w["cross_az_bytes"], w["transit_gateway_bytes"], w["nat_gateway_bytes"], w["new_connections"])
+    assert f.data_cost_usd == pytest.approx(w["data_cost_usd"], rel=1e-12)
+    assert f.throughput(run7) == pytest.approx(w["throughput_per_s"], rel=1e-12)
+    assert f.error_rate == w["error_rate"]
+    windows = f.windows
+    assert np.column_stack([windows["start_ns"], windows["completed"], windows["failed"], windows["p50_ns"],
+                            windows["p99_ns"]]).tolist() == w["windows"]
     lat = w["latency_ns"]
     assert list(f.latency.quantile([0.5, 0.9, 0.99, 0.999])) == [lat["p50"], lat["p90"], lat["p99"], lat["p99.9"]]
-    assert (f.latency.min, f.latency.max, f.latency.count) == (lat["min"], lat["max"], w["requests"])
+    assert (f.latency.min, f.latency.max, f.latency.count) == (lat["min"], lat["max"], w["completed"])
     assert f.latency.mean == pytest.approx(lat["mean"], rel=1e-12)
     buckets = np.column_stack([f.latency.lower, f.latency.upper, f.latency.counts.astype(np.int64)])
     assert buckets.tolist() == w["latency_histogram"]
-    assert [(e.flow, e.passed, e.detail, e.where) for e in run7.expectations] == [
+    assert [(run7.flows[e.flow].name, e.passed, e.detail, e.where) for e in run7.expectations] == [
         (e["flow"], e["passed"], e["detail"], e["where"]) for e in want["expectations"]]
     assert str(run7) == cli("run", QUICKSTART, "--seed", "7").stdout
 
@@ -47,10 +57,21 @@ def test_queueing_agrees_with_erlang_c(run7):
     (f,) = run7.flows
     assert f.waited / f.requests == pytest.approx(p_wait, abs=0.02)
     assert f.mean_queue_wait_ns * 1e-9 == pytest.approx(wq, rel=0.15)
-    # Mean latency: queue + service + one same-AZ hop (120 us) each way.
-    assert f.latency.mean * 1e-9 == pytest.approx(wq + 1 / mu + 2 * 120e-6, rel=0.05)
+    # Mean latency: queue + service + the path each way (a 120 us same-AZ hop and a 20 us
+    # veth at each end when the pods are on different nodes) and the 1 KiB transfers.
+    assert f.latency.mean * 1e-9 == pytest.approx(wq + 1 / mu + 2 * 160e-6, rel=0.05)
     # 30 s at 400/s: 12,000 arrivals, Poisson sd ~110.
     assert abs(f.requests - 12_000) < 5 * math.sqrt(12_000)
+
+
+def test_samples_are_every_latency_without_a_copy(quickstart):
+    r = quickstart.run(seed=3, duration="2s", keep_samples=True)
+    f = r.flows[0]
+    samples = f.samples
+    assert samples.dtype == np.int64 and len(samples) == f.completed == f.latency.count
+    assert (samples.min(), samples.max()) == (f.latency.min, f.latency.max)
+    assert not samples.flags.owndata  # a view over the result's vector
+    assert len(quickstart.run(seed=3, duration="2s").flows[0].samples) == 0
 
 
 def test_histogram_arrays(run7):
