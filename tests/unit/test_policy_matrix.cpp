@@ -738,3 +738,50 @@ TEST_CASE("incremental: updates bringing new ipBlocks split classes exactly as a
   CHECK(pods_split > 10);  // and some cut through a class of several pods
   CHECK(allowed > compared / 20);
 }
+
+TEST_CASE("incremental: a new ipBlock splits hostNetwork replicas by node even when blocks do not see pods",
+          "[policy]") {
+  // x/h: two hostNetwork replicas, one class until a block tells their nodes
+  // apart. Pods go round robin: x/a n1, x/b n2, x/c n1, y/a n2, y/b n1, y/c n2,
+  // z/a n1, z/b n2, z/c n1, then x/h-0 on n2 (192.168.0.2), x/h-1 on n1 (192.168.0.1).
+  const std::string yaml =
+      e2e_namespaces() + e2e_pods() +
+      deployment("x", "h", "pod: h", "hostNetwork: true, containers: [{name: c, image: i}]", 2);
+  const std::vector<NodeInstance> nodes = {{"n1", Ipv4Address::from_octets(192, 168, 0, 1)},
+                                           {"n2", Ipv4Address::from_octets(192, 168, 0, 2)}};
+  const std::string from_n1 =
+      "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: from-n1, namespace: 'y'}\n"
+      "spec: {podSelector: {}, ingress: [{from: [{ipBlock: {cidr: 192.168.0.1/32}}]}]}\n";
+  Cluster c(yaml, PolicySettings{false}, nodes);
+  auto replica = [&](const std::string& name) {
+    for (std::uint32_t i = 0; i < c.engine.pods().pods.size(); ++i) {
+      if (c.engine.pods().pods[i].name == name) return i;
+    }
+    FAIL("no pod " << name);
+    return 0U;
+  };
+  const std::uint32_t h0 = replica("x/h-0");
+  const std::uint32_t h1 = replica("x/h-1");
+  REQUIRE(c.engine.pods().pods[h1].address == nodes[0].address);
+  CHECK(c.engine.class_of_pod(h0) == c.engine.class_of_pod(h1));
+  CHECK(c.engine.class_count() == 11);  // 10 pod classes, the whole outside
+
+  const UpdateStats s = c.engine.set_network_policy(k8s::load_manifest_text(from_n1, "p.yaml").network_policies.at(0));
+  // x/h splits by node; the outside becomes below, 192.168.0.1, above.
+  CHECK(s.classes_split == 3);
+  CHECK(c.engine.class_of_pod(h0) != c.engine.class_of_pod(h1));
+  CHECK(c.engine.allowed_pods(h1, pod(c, "y/a"))->is_all());  // from n1: the block
+  CHECK(c.engine.allowed_pods(h0, pod(c, "y/b"))->empty());   // from n2, to a pod on n1
+  CHECK(c.engine.allowed_pods(h0, pod(c, "y/a"))->is_all());  // its own node
+  CHECK(c.engine.allowed_pods(pod(c, "x/a"), pod(c, "y/a"))->empty());  // blocks do not see pods
+  CHECK(c.engine.allowed_pods(pod(c, "x/a"), pod(c, "z/a"))->is_all());
+
+  const Cluster fresh(yaml + from_n1, PolicySettings{false}, nodes);
+  REQUIRE(fresh.engine.class_count() == c.engine.class_count());
+  const auto n = static_cast<std::uint32_t>(c.engine.pods().pods.size());
+  for (std::uint32_t a = 0; a < n; ++a) {
+    for (std::uint32_t b = 0; b < n; ++b) {
+      if (a != b) CHECK(*c.engine.allowed_pods(a, b) == *fresh.engine.allowed_pods(a, b));
+    }
+  }
+}
