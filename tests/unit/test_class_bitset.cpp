@@ -20,7 +20,7 @@ TEST_CASE("ClassBitset::remap: new member i reads old member parent[i], in place
     const std::size_t parts = below(trial % 4 == 0 ? 80 : 6);
     for (std::size_t k = 0; k < parts; ++k) {
       const std::size_t at = below(parent.size()) + 1;  // after position at-1
-      const std::uint32_t p = parent[below(at)];         // a class placed before `at`
+      const std::uint32_t p = parent[below(at)];        // a class placed before `at`
       parent.insert(parent.begin() + static_cast<std::ptrdiff_t>(at), p);
     }
     ClassBitset set(old_size);

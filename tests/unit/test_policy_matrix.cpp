@@ -569,9 +569,9 @@ std::string admin_networks(Random& r, bool with_baseline, std::vector<Cidr>& use
                     "spec:\n  priority: 7\n  subject: " + random_subject(r) + "\n  egress: [{action: " +
                     r.pick(actions) + ", to: " + nets() + "}]\n---\n";
   if (with_baseline) {
-    out += "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: BaselineAdminNetworkPolicy\nmetadata: {name: default}\n"
-           "spec:\n  subject: " + random_subject(r) + "\n  egress: [{action: " + (r.coin() ? "Allow" : "Deny") +
-           ", to: " + nets() + "}]\n---\n";
+    out += "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: BaselineAdminNetworkPolicy\n"
+           "metadata: {name: default}\nspec:\n  subject: " + random_subject(r) + "\n  egress: [{action: " +
+           (r.coin() ? "Allow" : "Deny") + ", to: " + nets() + "}]\n---\n";
   }
   return out;
 }

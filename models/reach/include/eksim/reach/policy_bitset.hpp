@@ -106,7 +106,7 @@ class ClassBitset {
     for (auto r = runs.rbegin(); r != runs.rend(); ++r) {
       if (r->to == r->from) continue;
       const std::size_t shift = r->to - r->from;
-      const std::size_t whole_from = (r->to + 63) >> 6;  // the run's lowest whole word
+      const std::size_t whole_from = (r->to + 63) >> 6;          // the run's lowest whole word
       for (std::size_t end = r->to + r->length; end > r->to;) {  // one past the last member to place
         const std::size_t to = std::max(r->to, (end - 1) & ~std::size_t{63});
         const std::size_t n = end - to;
