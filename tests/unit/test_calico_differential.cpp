@@ -274,3 +274,69 @@ TEST_CASE("differential: Calico policies against a connection-by-connection eval
   CHECK(allowed > compared / 10);
   CHECK(allowed < compared * 9 / 10);
 }
+
+TEST_CASE("Calico: NetworkPolicy updates bringing new ipBlocks equal a fresh build", "[policy][calico]") {
+  int splits = 0;
+  for (unsigned seed = 1; seed <= 40; ++seed) {
+    Random r(seed + 500);
+    const std::string yaml = random_policies(seed);
+    Cluster updated = e2e(yaml);
+    std::string policies;
+    std::vector<eksim::net::Cidr> cidrs;
+    for (int step = 0; step < 3; ++step) {
+      // A block through the pod addresses (10.0.0.1 .. 10.0.0.9) with an
+      // except half of the time, and one outside.
+      const auto inner = eksim::net::Cidr::containing(
+          Ipv4Address::from_octets(10, 0, 0, static_cast<std::uint8_t>(r.below(12))), 28 + r.below(5));
+      const auto outer = eksim::net::Cidr::containing(
+          Ipv4Address::from_octets(8, 8, static_cast<std::uint8_t>(r.below(256)), 0), 16 + r.below(9));
+      cidrs.insert(cidrs.end(), {inner, outer});
+      std::string block = "{ipBlock: {cidr: " + inner.to_string();
+      if (inner.prefix_length() < 32 && r.coin()) {
+        const auto except = eksim::net::Cidr::containing(inner.last(), inner.prefix_length() + 1);
+        cidrs.push_back(except);
+        block += ", except: [" + except.to_string() + "]";
+      }
+      block += "}}, {ipBlock: {cidr: " + outer.to_string() + "}}";
+      const std::string ns = r.pick(std::vector<std::string>{"x", "y", "z"});
+      const std::string doc = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: b" +
+                              std::to_string(step) + ", namespace: '" + ns + "'}\nspec:\n  podSelector: " +
+                              (r.coin() ? "{}" : "{matchLabels: {pod: a}}") + "\n" +
+                              (r.coin() ? "  ingress: [{from: [" + block + "]}]\n"
+                                        : "  policyTypes: [Egress]\n  egress: [{to: [" + block + "]}]\n") +
+                              "---\n";
+      policies += doc;
+      const UpdateStats s =
+          updated.engine.set_network_policy(k8s::load_manifest_text(doc, "b.yaml").network_policies.at(0));
+      splits += s.classes_split > 0 ? 1 : 0;
+      const Cluster fresh = e2e(yaml + policies);
+      INFO("seed " << seed << " step " << step << "\n" << yaml + policies);
+      const auto n = static_cast<std::uint32_t>(fresh.engine.pods().pods.size());
+      std::vector<Ipv4Address> probes(kOutside.begin(), kOutside.end());
+      for (const auto& c : cidrs) {
+        probes.push_back(c.first());
+        probes.push_back(c.last());
+        probes.emplace_back(c.last().value() + 1);
+      }
+      for (std::uint32_t s = 0; s < n; ++s) {
+        for (std::uint32_t d = 0; d < n; ++d) {
+          if (s != d) REQUIRE(*updated.engine.allowed_pods(s, d) == *fresh.engine.allowed_pods(s, d));
+        }
+        for (const Ipv4Address a : probes) {
+          INFO(fresh.engine.pods().pods[s].name << " <-> " << a.to_string());
+          const auto& u = updated.engine;
+          const auto& f = fresh.engine;
+          REQUIRE(u.allowed(u.class_of_pod(s), u.class_of_address(a)) ==
+                  f.allowed(f.class_of_pod(s), f.class_of_address(a)));
+          REQUIRE(u.allowed(u.class_of_address(a), u.class_of_pod(s)) ==
+                  f.allowed(f.class_of_address(a), f.class_of_pod(s)));
+          for (const auto& [proto, port] : kProbes) {
+            REQUIRE(u.decide(Endpoint::of_address(a), Endpoint::of_pod(s), proto, port).allowed() ==
+                    f.decide(Endpoint::of_address(a), Endpoint::of_pod(s), proto, port).allowed());
+          }
+        }
+      }
+    }
+  }
+  CHECK(splits > 60);
+}

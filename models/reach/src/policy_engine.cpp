@@ -68,33 +68,29 @@ PolicyEngine::PolicyEngine(const k8s::ManifestSet& set, ClusterPods pods, Policy
 
 // --- classes
 
-void PolicyEngine::build_classes() {
-  blocks_.clear();
-  block_index_.clear();
-  for (std::uint32_t p = 0; p < program_.policies().size(); ++p) {
-    if (program_.retired(p)) continue;
-    for (Direction d : {Direction::Ingress, Direction::Egress}) {
-      for (const CompiledRule& r : program_.policies()[p].rules(d)) {
-        for (const Peer& peer : r.peers) {
-          for (const auto* list : {&peer.blocks, &peer.not_blocks}) {
-            if (!*list) continue;
-            for (const AddressBlock& b : **list) intern(blocks_, block_index_, b.key(), b);
-          }
+void PolicyEngine::intern_blocks(const CompiledPolicy& policy) {
+  for (Direction d : {Direction::Ingress, Direction::Egress}) {
+    for (const CompiledRule& r : policy.rules(d)) {
+      for (const Peer& peer : r.peers) {
+        for (const auto* list : {&peer.blocks, &peer.not_blocks}) {
+          if (!*list) continue;
+          for (const AddressBlock& b : **list) intern(blocks_, block_index_, b.key(), b);
         }
       }
     }
   }
+}
+
+void PolicyEngine::build_classes() {
+  blocks_.clear();
+  block_index_.clear();
+  for (std::uint32_t p = 0; p < program_.policies().size(); ++p) {
+    if (!program_.retired(p)) intern_blocks(program_.policies()[p]);
+  }
   // Cut the address space at every block boundary: inside a cell, every
   // address is in the same blocks.
   std::vector<std::uint64_t> cuts{0};
-  auto cut_at = [&](const net::Cidr& c) {
-    cuts.push_back(c.first().value());
-    cuts.push_back(std::uint64_t{c.last().value()} + 1);
-  };
-  for (const AddressBlock& b : blocks_) {
-    cut_at(b.cidr);
-    for (const net::Cidr& e : b.except) cut_at(e);
-  }
+  for (const AddressBlock& b : blocks_) b.add_cut_points(cuts);
   std::sort(cuts.begin(), cuts.end());
   cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
   if (cuts.back() == kAddressSpaceEnd) cuts.pop_back();
@@ -168,12 +164,17 @@ void PolicyEngine::build_classes() {
     if (!proto.host_network) pod_by_address_.emplace(pod.address.value(), i);
   }
   pod_class_count_ = classes_.size();
-  // External ranges: consecutive cells with one signature make one range.
+  append_external_ranges(classes_);
+}
+
+// External ranges: consecutive cells with one signature make one range.
+void PolicyEngine::append_external_ranges(std::vector<EndpointClass>& out) const {
+  const std::size_t pod_classes = out.size();
   for (std::size_t cell = 0; cell < cell_starts_.size(); ++cell) {
     const std::uint64_t end = cell + 1 < cell_starts_.size() ? cell_starts_[cell + 1] : kAddressSpaceEnd;
     const auto last = net::Ipv4Address(static_cast<std::uint32_t>(end - 1));
-    if (classes_.size() > pod_class_count_ && classes_.back().address_signature == cell_signature_[cell]) {
-      classes_.back().last = last;
+    if (out.size() > pod_classes && out.back().address_signature == cell_signature_[cell]) {
+      out.back().last = last;
       continue;
     }
     EndpointClass c;
@@ -181,7 +182,7 @@ void PolicyEngine::build_classes() {
     c.address_signature = cell_signature_[cell];
     c.first = net::Ipv4Address(static_cast<std::uint32_t>(cell_starts_[cell]));
     c.last = last;
-    classes_.push_back(c);
+    out.push_back(c);
   }
 }
 
@@ -597,22 +598,6 @@ std::size_t PolicyEngine::matrix_bytes() const {
 
 // --- updates
 
-bool PolicyEngine::blocks_known(const CompiledPolicy& policy) const {
-  for (Direction d : {Direction::Ingress, Direction::Egress}) {
-    for (const CompiledRule& r : policy.rules(d)) {
-      for (const Peer& peer : r.peers) {
-        for (const auto* list : {&peer.blocks, &peer.not_blocks}) {
-          if (!*list) continue;
-          for (const AddressBlock& b : **list) {
-            if (!block_index_.contains(b.key())) return false;
-          }
-        }
-      }
-    }
-  }
-  return true;
-}
-
 UpdateStats PolicyEngine::set_network_policy(const k8s::NetworkPolicy& policy) {
   auto ns = std::find(namespace_names_.begin(), namespace_names_.end(), policy.namespace_name);
   if (ns == namespace_names_.end()) {
@@ -635,16 +620,8 @@ UpdateStats PolicyEngine::replace_network_policy(std::string id, std::optional<C
   if (old == network_policy_index_.end() && !compiled) return stats;
   const std::uint32_t ns = compiled ? *compiled->namespace_index
                                     : *program_.policies()[old->second].namespace_index;
-  if (compiled && !blocks_known(*compiled)) {
-    // New ipBlock boundaries can split classes: start again.
-    if (old != network_policy_index_.end()) program_.retire(old->second);
-    network_policy_index_[id] = program_.add_policy(std::move(*compiled));
-    build();
-    stats.full_rebuild = true;
-    stats.classes_rekeyed = classes_.size();
-    stats.groups_built = groups_.size();
-    return stats;
-  }
+  // New ipBlock boundaries first cut the classes they run through.
+  if (compiled) stats.classes_split = split_classes(*compiled);
   if (old != network_policy_index_.end()) {
     const std::uint32_t p = old->second;
     program_.retire(p);

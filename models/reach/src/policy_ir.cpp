@@ -51,6 +51,15 @@ bool AddressBlock::contains(net::Ipv4Address address) const {
   return std::none_of(except.begin(), except.end(), [&](const net::Cidr& e) { return e.contains(address); });
 }
 
+void AddressBlock::add_cut_points(std::vector<std::uint64_t>& cuts) const {
+  auto cut_at = [&](const net::Cidr& c) {
+    cuts.push_back(c.first().value());
+    cuts.push_back(std::uint64_t{c.last().value()} + 1);
+  };
+  cut_at(cidr);
+  for (const net::Cidr& e : except) cut_at(e);
+}
+
 std::string AddressBlock::key() const {
   std::string k = cidr.to_string();
   for (const net::Cidr& e : except) k += '-' + e.to_string();

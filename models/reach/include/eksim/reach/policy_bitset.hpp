@@ -5,6 +5,7 @@
 // no allocation beyond the set itself.
 #pragma once
 
+#include <algorithm>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -71,7 +72,72 @@ class ClassBitset {
   [[nodiscard]] std::size_t bytes() const { return words_.capacity() * sizeof(std::uint64_t); }
   bool operator==(const ClassBitset&) const = default;
 
+  // `length` members from `from` on become members `to` on.
+  struct Run {
+    std::size_t to = 0;
+    std::size_t from = 0;
+    std::size_t length = 0;
+  };
+  // The runs of a renumbering where new member i is old member parent[i].
+  [[nodiscard]] static std::vector<Run> runs_of(const std::vector<std::uint32_t>& parent) {
+    std::vector<Run> runs;
+    for (std::size_t i = 0; i < parent.size(); ++i) {
+      if (!runs.empty() && runs.back().to + runs.back().length == i &&
+          runs.back().from + runs.back().length == parent[i]) {
+        ++runs.back().length;
+      } else {
+        runs.push_back(Run{i, parent[i], 1});
+      }
+    }
+    return runs;
+  }
+  // Carries the set over to a new numbering of `size` members (classes split
+  // at new address boundaries). Runs cover 0 .. size-1 in order and never
+  // move a member down (from <= to), so the words are rewritten in place from
+  // the top: what a lower run still has to read lies below what was written.
+  // Runs that stay put cost nothing; the rest move whole words at a time.
+  void remap(std::size_t size, const std::vector<Run>& runs) {
+    const std::size_t words = (size + 63) / 64;
+    if (words > words_.size()) {
+      words_.reserve(words);  // exactly: a few classes are added at a time
+      words_.resize(words, 0);
+    }
+    size_ = size;
+    for (auto r = runs.rbegin(); r != runs.rend(); ++r) {
+      if (r->to == r->from) continue;
+      const std::size_t shift = r->to - r->from;
+      const std::size_t whole_from = (r->to + 63) >> 6;          // the run's lowest whole word
+      for (std::size_t end = r->to + r->length; end > r->to;) {  // one past the last member to place
+        const std::size_t to = std::max(r->to, (end - 1) & ~std::size_t{63});
+        const std::size_t n = end - to;
+        if (n == 64) {
+          // Whole words, top down: word w takes the bits `shift` below it.
+          const std::size_t q = shift >> 6;
+          const unsigned b = shift & 63;
+          for (std::size_t w = to >> 6; w + 1 > whole_from; --w) {
+            words_[w] = b == 0 ? words_[w - q] : (words_[w - q] << b) | (words_[w - q - 1] >> (64 - b));
+          }
+          end = whole_from << 6;
+          continue;
+        }
+        const std::uint64_t mask = (std::uint64_t{1} << n) - 1;
+        const std::uint64_t bits = bits_from(r->from + (to - r->to)) & mask;
+        std::uint64_t& w = words_[to >> 6];
+        w = (w & ~(mask << (to & 63))) | (bits << (to & 63));
+        end = to;
+      }
+    }
+  }
+
  private:
+  // Members from .. from+63 as the bits of one word (beyond size(): 0).
+  [[nodiscard]] std::uint64_t bits_from(std::size_t from) const {
+    const std::size_t wi = from >> 6;
+    const std::size_t shift = from & 63;
+    std::uint64_t w = words_[wi] >> shift;
+    if (shift != 0 && wi + 1 < words_.size()) w |= words_[wi + 1] << (64 - shift);
+    return w;
+  }
   void trim() {
     if (size_ % 64 != 0 && !words_.empty()) words_.back() &= (std::uint64_t{1} << (size_ % 64)) - 1;
   }

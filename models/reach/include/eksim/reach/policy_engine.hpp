@@ -25,7 +25,11 @@
 // selects. So adding, changing or removing one NetworkPolicy re-keys the
 // classes of its namespace (their rows through egress, their columns through
 // ingress) and leaves every other cell as it was. A policy whose ipBlocks are
-// not already known may split classes: that update rebuilds everything.
+// not already known first splits the classes its new boundaries cut
+// (policy_split.cpp): every part of a class is in exactly the old peer sets
+// and groups its class was, so each bitset is carried over to the new
+// numbering with a part reading its class's bit, and only the new policy's
+// peers are computed on the finer partition.
 //
 // Not thread-safe: queries memoize intersections.
 #pragma once
@@ -77,7 +81,7 @@ struct EndpointClass {
 };
 
 struct UpdateStats {
-  bool full_rebuild = false;    // new ipBlock boundaries: everything rebuilt
+  std::size_t classes_split = 0;    // classes added by cutting at new ipBlock boundaries
   std::size_t classes_rekeyed = 0;  // (class, direction) pairs whose behaviour group changed
   std::size_t groups_built = 0;     // behaviour groups computed by this update
 };
@@ -163,6 +167,7 @@ class PolicyEngine {
 
   void build();
   void build_classes();
+  void append_external_ranges(std::vector<EndpointClass>& out) const;
   void register_policy(std::uint32_t policy);
   std::uint32_t peer_id(const Peer& peer);
   [[nodiscard]] ClassBitset peer_members(const Peer& peer);
@@ -181,7 +186,9 @@ class PolicyEngine {
   [[nodiscard]] Decision evaluate_one(Direction d, std::uint32_t subject, std::uint32_t other,
                                       std::uint32_t dst_ports, k8s::Protocol protocol, std::uint16_t port) const;
   [[nodiscard]] ConnectionPool::Id group_value(std::uint32_t group, std::uint32_t other) const;
-  [[nodiscard]] bool blocks_known(const CompiledPolicy& policy) const;
+  void intern_blocks(const CompiledPolicy& policy);
+  std::size_t split_classes(const CompiledPolicy& policy);
+  void renumber_classes(std::vector<EndpointClass> next, const std::vector<std::uint32_t>& parent);
   [[nodiscard]] std::uint32_t address_cell(net::Ipv4Address a) const;
   UpdateStats replace_network_policy(std::string id, std::optional<CompiledPolicy> compiled);
 

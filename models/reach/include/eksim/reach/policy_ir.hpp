@@ -83,6 +83,9 @@ struct AddressBlock {
   net::Cidr cidr;
   std::vector<net::Cidr> except;
   [[nodiscard]] bool contains(net::Ipv4Address address) const;
+  // Where being inside can change: the first address of the cidr and of each
+  // except, and the one after the last (2^32 past the end of the space).
+  void add_cut_points(std::vector<std::uint64_t>& cuts) const;
   // "10.0.0.0/8-10.1.0.0/16": equal keys, equal blocks (excepts sorted).
   [[nodiscard]] std::string key() const;
 };
