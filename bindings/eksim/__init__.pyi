@@ -38,7 +38,7 @@ class Scenario:
     @property
     def workloads(self) -> List[str]: ...
     @property
-    def flows(self) -> List[Tuple[str, str, float]]: ...
+    def flows(self) -> List[Tuple[str, str, str, float]]: ...
     def capacity(self, headroom: bool = True) -> CapacityReport: ...
     def reach(self, port: Union[None, int, str] = None, ip_block_matches_pods: Optional[bool] = None) -> ReachMatrix: ...
     def explain(
@@ -52,6 +52,8 @@ class Scenario:
         duration: Optional[Duration] = None,
         replication: int = 0,
         progress: Optional[Callable[[float], Any]] = None,
+        keep_samples: bool = False,
+        window: Optional[Duration] = None,
     ) -> RunResult: ...
 
 class ScenarioBuilder:
@@ -111,7 +113,18 @@ class ScenarioBuilder:
     ) -> ScenarioBuilder: ...
     def set_hop_latency(self, same_node: Duration, same_az: Duration, cross_az: Duration) -> ScenarioBuilder: ...
     def add_server(self, workload: str, workers: int, service_time: Duration) -> ScenarioBuilder: ...
-    def add_flow(self, src: str, dst: str, rate: Union[str, Number]) -> ScenarioBuilder: ...
+    def add_flow(
+        self,
+        src: str,
+        dst: str,
+        rate: Union[str, Number],
+        name: Optional[str] = None,
+        port: Optional[int] = None,
+        request: Optional[Union[str, int]] = None,
+        response: Optional[Union[str, int]] = None,
+        timeout: Optional[Duration] = None,
+        keep_alive: Optional[bool] = None,
+    ) -> ScenarioBuilder: ...
     def expect_latency(
         self, flow: int, p99_below: Optional[Duration] = None, p50_below: Optional[Duration] = None
     ) -> ScenarioBuilder: ...
@@ -309,15 +322,31 @@ class DnsLoadResult:
     node_local: List[DnsServerCounters]
 
 class FlowResult:
+    name: str
     from_: str
     to: str
     offered_rate: float
     requests: int
-    latency: Histogram
+    completed: int
+    failed: int
+    retries: int
     waited: int
+    latency: Histogram
+    samples: npt.NDArray[np.int64]
+    errors: Dict[str, int]
+    stages: Dict[str, float]
+    mean_queue_wait_ns: float
+    new_connections: int
+    bytes: int
+    cross_az_bytes: int
+    transit_gateway_bytes: int
+    nat_gateway_bytes: int
+    data_cost_usd: float
+    windows: Dict[str, npt.NDArray[Any]]
     source_pods: int
     destination_pods: int
-    mean_queue_wait_ns: int
+    error_rate: float
+    def throughput(self, run: RunResult) -> float: ...
 
 class ExpectationOutcome:
     flow: int
