@@ -59,6 +59,14 @@ std::string failure_text(Failure f, reach::Reason reason) {
   return "ok";
 }
 
+// Drops a VPC Flow Log records as REJECT: a security group or network ACL
+// (policies inside the node drop before the ENI and never reach the log).
+bool blocked_by_vpc(reach::Reason r) {
+  using R = reach::Reason;
+  return r == R::SG_INGRESS_DENY || r == R::SG_EGRESS_DENY || r == R::NACL_INGRESS_DENY || r == R::NACL_EGRESS_DENY ||
+         r == R::NACL_RETURN_DENY;
+}
+
 // Shared bandwidth: each transfer is a fluid flow whose rate the max-min
 // fair solver sets; when rates change, completion events move.
 class Bandwidth {
@@ -199,13 +207,40 @@ struct FlowState {
 // One request's shared state between its waiter and its attempt, which may
 // outlive the waiter's interest (a timed-out attempt still holds its worker).
 struct Pending {
+  static constexpr std::size_t kMaxSpans = 40;
   std::coroutine_handle<> waiter;
   sim::EventHandle timer{};
   Outcome outcome;
   bool settled = false;
   int refs = 2;
   Engine* engine = nullptr;
+  // For observers only (RunOptions::observer): what the attempt did.
+  bool record = false;
+  std::uint8_t span_count = 0;
+  Span spans[kMaxSpans];
+  std::uint32_t server_pod = kNone;
+  std::uint16_t port = 0;
+  bool new_connection = false;
+  bool server_sidecar = false;
+  std::uint64_t request_bytes = 0;
+  std::uint64_t response_bytes = 0;
   void expire();
+};
+
+// Where an attempt's time goes: each stretch is added to its stage and, for
+// observers, logged as a span. Stretches slept at once are laid end to end
+// from `cursor`.
+struct Timeline {
+  std::array<Time, kStages>& stages;
+  Pending* p;
+  Time cursor;
+  void spend(Stage stage, Time t) {
+    stages[static_cast<std::size_t>(stage)] += t;
+    if (p != nullptr && p->record && !p->settled && p->span_count < Pending::kMaxSpans) {
+      p->spans[p->span_count++] = {stage, cursor, t};
+    }
+    cursor += t;
+  }
 };
 
 class Engine {
@@ -228,6 +263,8 @@ class Engine {
   std::vector<Pending*> free_pending;
   std::uint64_t seed = 0;
   bool keep_samples = false;
+  RunObserver* observer = nullptr;
+  std::uint64_t next_request_id = 0;
   // [cluster][service]: KUBE-SERVICES rules up to and including the
   // Service's own (one per Service port, in the cluster's order).
   std::vector<std::vector<double>> rules_through;
@@ -243,6 +280,7 @@ class Engine {
     free_pending.pop_back();
     *p = Pending{};
     p->engine = this;
+    p->record = observer != nullptr;
     return p;
   }
   void drop_pending(Pending* p) {
@@ -262,7 +300,8 @@ class Engine {
   Task<> attempt(FlowState& f, std::uint32_t client, Pending* p);
   Task<> closed_client(FlowState& f, std::uint32_t client);
   // Sleeps the route's hop latencies, adding each to its stage.
-  Time route_latency(FlowState& f, const Route& r, std::array<Time, kStages>& stages);
+  // Draws the route's hop latencies onto the timeline; returns their sum.
+  Time route_latency(FlowState& f, const Route& r, Timeline& line);
   std::optional<Connection> open_target(FlowState& f, std::uint32_t client, net::Ipv4Address address,
                                         std::uint16_t port, Outcome& failure);
   std::uint32_t pick_endpoint(FlowState& f, std::uint32_t client, const std::vector<std::uint32_t>& pods,
@@ -370,6 +409,7 @@ Engine::Engine(const scenario::Scenario& scen, const RunOptions& options, RunRes
     for (std::size_t w = 0; w < out.windows.size(); ++w) out.windows[w].start = r.window * static_cast<std::int64_t>(w);
   }
   keep_samples = options.keep_samples;
+  observer = options.observer;
   progress = options.progress;
 }
 
@@ -386,14 +426,10 @@ Server& Engine::server_of(std::uint32_t pod) {
   return *servers[pod];
 }
 
-Time Engine::route_latency(FlowState& f, const Route& r, std::array<Time, kStages>& stages) {
-  Time total{};
-  for (std::uint8_t i = 0; i < r.hop_count; ++i) {
-    const Time t = sample_time(*r.hops[i].latency, f.network);
-    stages[static_cast<std::size_t>(r.hops[i].stage)] += t;
-    total += t;
-  }
-  return total;
+Time Engine::route_latency(FlowState& f, const Route& r, Timeline& line) {
+  const Time from = line.cursor;
+  for (std::uint8_t i = 0; i < r.hop_count; ++i) line.spend(r.hops[i].stage, sample_time(*r.hops[i].latency, f.network));
+  return line.cursor - from;
 }
 
 Time Engine::kube_proxy_cost(std::uint32_t cluster, std::uint32_t service) const {
@@ -608,7 +644,8 @@ Task<> Engine::attempt(FlowState& f, std::uint32_t client, Pending* p) {
       case Kind::dns_name: {
         const dns::LookupResult answer =
             co_await dns->lookup(client, f.spec.to.dns_name, dns::LookupFamily::A);
-        stages[static_cast<std::size_t>(Stage::dns)] += sim.now() - before_dns;
+        Timeline line{stages, p, before_dns};
+        line.spend(Stage::dns, sim.now() - before_dns);
         if (answer.status == dns::LookupStatus::Timeout) {
           failure = {Failure::dns_failure, reach::Reason::DNS_NXDOMAIN};
         } else if (answer.addresses.empty()) {
@@ -620,35 +657,37 @@ Task<> Engine::attempt(FlowState& f, std::uint32_t client, Pending* p) {
         break;
       }
     }
+    p->new_connection = true;
     if (conn) {
       const PairPlan& plan = *conn->plan;
+      p->server_pod = conn->endpoint;
+      p->port = conn->port;
+      Timeline line{stages, p, sim.now()};
       if (!plan.allowed) {
         // Security groups, network ACLs, NetworkPolicies and missing routes
         // drop packets: SYNs go unanswered until the connect timeout.
+        line.spend(Stage::connect, f.spec.connect_timeout);
         co_await sim.sleep(f.spec.connect_timeout);
-        stages[static_cast<std::size_t>(Stage::connect)] += f.spec.connect_timeout;
         failure = {Failure::connect_timeout, plan.reason};
         conn.reset();
       } else {
-        std::array<Time, kStages> hs{};
-        Time handshake = route_latency(f, plan.forward, hs) + route_latency(f, plan.back, hs);
+        // The handshake's round trip counts as connecting, whatever hops it crosses.
+        std::array<Time, kStages> hops{};
+        Timeline rtt{hops, nullptr, Time{}};
         if (f.dest.kind == Kind::service && !sidecar_client) {
-          const Time kp = kube_proxy_cost(f.dest.cluster, f.dest.service);
-          stages[static_cast<std::size_t>(Stage::kube_proxy)] += kp;
-          handshake += kp;
+          line.spend(Stage::kube_proxy, kube_proxy_cost(f.dest.cluster, f.dest.service));
         }
-        stages[static_cast<std::size_t>(Stage::connect)] += handshake;
+        line.spend(Stage::connect, route_latency(f, plan.forward, rtt) + route_latency(f, plan.back, rtt));
         if (sidecar_client && conn->endpoint != kNone && world.pod(conn->endpoint).sidecar && s.mesh.mtls) {
           // TLS 1.3 between the sidecars: one more round trip.
-          const Time tls = route_latency(f, plan.forward, hs) + route_latency(f, plan.back, hs);
-          stages[static_cast<std::size_t>(Stage::mtls)] += tls;
-          handshake += tls;
+          line.spend(Stage::mtls, route_latency(f, plan.forward, rtt) + route_latency(f, plan.back, rtt));
         }
-        co_await sim.sleep(handshake);
+        co_await sim.sleep(line.cursor - sim.now());
       }
     } else if (failure.failure == Failure::connect_timeout) {
+      Timeline line{stages, p, sim.now()};
+      line.spend(Stage::connect, f.spec.connect_timeout);
       co_await sim.sleep(f.spec.connect_timeout);
-      stages[static_cast<std::size_t>(Stage::connect)] += f.spec.connect_timeout;
     }
   }
   if (conn) {
@@ -656,20 +695,29 @@ Task<> Engine::attempt(FlowState& f, std::uint32_t client, Pending* p) {
     const bool client_car = sidecar_client;
     const bool server_car = conn->endpoint != kNone && world.pod(conn->endpoint).sidecar;
     const int cars = (client_car ? 1 : 0) + (server_car ? 1 : 0);
-    auto sidecars = [&]() {
-      Time t{};
-      for (int i = 0; i < cars; ++i) t += sample_time(s.mesh.sidecar, f.network);
-      stages[static_cast<std::size_t>(Stage::sidecar)] += t;
-      return t;
+    p->server_pod = conn->endpoint;
+    p->port = conn->port;
+    p->server_sidecar = server_car;
+    // One way: each sidecar on the way, then the path's hops.
+    auto leg = [&](const Route& r) {
+      Timeline line{stages, p, sim.now()};
+      for (int i = 0; i < cars; ++i) line.spend(Stage::sidecar, sample_time(s.mesh.sidecar, f.network));
+      route_latency(f, r, line);
+      return line.cursor - sim.now();
+    };
+    auto transferred = [&](Time since) {
+      Timeline line{stages, p, since};
+      line.spend(Stage::transfer, sim.now() - since);
     };
     // The request.
     const double request_bytes = sample(f.spec.request_size, f.sizes);
     const double response_bytes = sample(f.spec.response_size, f.sizes);
-    co_await sim.sleep(route_latency(f, plan.forward, stages) + sidecars());
+    co_await sim.sleep(leg(plan.forward));
     Time mark = sim.now();
     co_await bandwidth->transfer(plan.forward, request_bytes);
-    stages[static_cast<std::size_t>(Stage::transfer)] += sim.now() - mark;
+    transferred(mark);
     record_bytes(f, plan.forward, request_bytes);
+    p->request_bytes = static_cast<std::uint64_t>(request_bytes);
     // The server.
     bool overloaded = false;
     if (conn->endpoint != kNone) {
@@ -682,22 +730,24 @@ Task<> Engine::attempt(FlowState& f, std::uint32_t client, Pending* p) {
         if (server.workers.in_use() == server.workers.capacity()) ++f.out.waited;
         mark = sim.now();
         auto worker = co_await server.workers.acquire();
-        stages[static_cast<std::size_t>(Stage::queue)] += sim.now() - mark;
+        Timeline line{stages, p, mark};
+        line.spend(Stage::queue, sim.now() - mark);
         const Time work = server.spec != nullptr ? sample_time(server.spec->service_time, server.service)
                                                  : server.service.exponential(Time::ms(1));
+        line.spend(Stage::service, work);
         co_await sim.sleep(work);
-        stages[static_cast<std::size_t>(Stage::service)] += work;
         worker.release();
         --in_flight[conn->endpoint];
       }
     }
     // The response (or the 503).
-    co_await sim.sleep(route_latency(f, plan.back, stages) + sidecars());
+    co_await sim.sleep(leg(plan.back));
     mark = sim.now();
     const double back_bytes = overloaded ? 0 : response_bytes;
     co_await bandwidth->transfer(plan.back, back_bytes);
-    stages[static_cast<std::size_t>(Stage::transfer)] += sim.now() - mark;
+    transferred(mark);
     record_bytes(f, plan.back, back_bytes);
+    p->response_bytes = static_cast<std::uint64_t>(back_bytes);
     if (f.spec.keep_alive) idle.push_back(*conn);
     if (overloaded) failure = {Failure::overloaded, reach::Reason::NO_ENDPOINTS};
   }
@@ -717,6 +767,16 @@ Task<> Engine::request(FlowState& f, std::uint32_t client) {
   ++f.active;
   Outcome outcome;
   Time backoff{};
+  // Only with an observer: the request as it will be reported.
+  std::unique_ptr<RequestRecord> rec;
+  if (observer != nullptr) {
+    rec = std::make_unique<RequestRecord>();
+    rec->flow = f.index;
+    rec->id = next_request_id++;
+    rec->client_pod = client;
+    rec->start = started;
+    rec->client_sidecar = world.pod(client).sidecar;
+  }
   for (std::uint32_t tries = 0;; ++tries) {
     Pending* p = take_pending();
     p->timer = sim.call_cancellable_at<&Pending::expire>(deadline, *p);
@@ -729,6 +789,16 @@ Task<> Engine::request(FlowState& f, std::uint32_t client) {
     };
     co_await Wait{p};
     outcome = p->outcome;
+    if (rec) {
+      rec->attempts = tries + 1;
+      rec->spans.insert(rec->spans.end(), p->spans, p->spans + p->span_count);
+      rec->server_pod = p->server_pod;
+      rec->port = p->port;
+      rec->new_connection = p->new_connection;
+      rec->server_sidecar = p->server_sidecar;
+      rec->request_bytes += p->request_bytes;
+      rec->response_bytes += p->response_bytes;
+    }
     drop_pending(p);
     const bool retriable = outcome.failure == Failure::connect_timeout || outcome.failure == Failure::refused ||
                            outcome.failure == Failure::overloaded;
@@ -744,6 +814,7 @@ Task<> Engine::request(FlowState& f, std::uint32_t client) {
     if (sim.now() + wait >= deadline) break;
     ++f.out.retries;
     ++f.active_retries;
+    if (rec) rec->spans.push_back({Stage::backoff, sim.now(), wait});
     co_await sim.sleep(wait);
     --f.active_retries;
     backoff += wait;
@@ -766,6 +837,13 @@ Task<> Engine::request(FlowState& f, std::uint32_t client) {
     ++f.out.failed;
     ++f.failures[static_cast<std::size_t>(outcome.failure) * kReasons + static_cast<std::size_t>(outcome.reason)];
     if (f.out.windows.size() > 0) ++f.out.windows[w].failed;
+  }
+  if (rec) {
+    rec->end = sim.now();
+    rec->ok = outcome.failure == Failure::none;
+    if (!rec->ok) rec->cause = failure_text(outcome.failure, outcome.reason);
+    rec->rejected_by_vpc = outcome.failure == Failure::connect_timeout && blocked_by_vpc(outcome.reason);
+    observer->request_done(*rec);
   }
 }
 
@@ -850,6 +928,7 @@ void Engine::run() {
     }
   }
   if (progress) sim.call_at<&Engine::tick>(Time{}, *this);
+  if (observer != nullptr) observer->begin(RunContext{s, world.layout(), dns_world, result});
   sim.run();
   result.finished_at = sim.now();
   result.events = sim.events_run();
@@ -870,6 +949,8 @@ void Engine::run() {
                         static_cast<double>(out.transit_gateway_bytes) * kTgwUsdPerByte +
                         static_cast<double>(out.nat_gateway_bytes) * kNatUsdPerByte;
   }
+  // After the results are final, so an observer may read them.
+  if (observer != nullptr) observer->end();
 }
 
 }  // namespace

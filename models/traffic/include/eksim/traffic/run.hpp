@@ -24,7 +24,17 @@
 #include "eksim/sim/histogram.hpp"
 #include "eksim/sim/time.hpp"
 
+namespace eksim::dns {
+struct DnsWorld;
+}
+namespace eksim::reach {
+struct Layout;
+enum class Reason : std::uint8_t;
+}  // namespace eksim::reach
+
 namespace eksim::traffic {
+
+class RunObserver;
 
 struct RunOptions {
   std::optional<std::uint64_t> seed;      // default: the scenario's
@@ -35,6 +45,9 @@ struct RunOptions {
   // Called now and then with the fraction of simulated time done; for
   // progress bars. Never called per event.
   std::function<void(double)> progress;
+  // Told about every request when it ends (flow logs, metrics, traces);
+  // nullptr: nobody listens and the run keeps no per-request detail.
+  RunObserver* observer = nullptr;
 };
 
 // Where a request's time goes, summed per flow and reported as a mean per
@@ -110,6 +123,54 @@ struct RunResult {
   sim::Time finished_at{};
   std::uint64_t events = 0;
   std::vector<FlowResult> flows;
+};
+
+// One stretch of a request's time in one stage: a hop, a wait, the work.
+struct Span {
+  Stage stage = Stage::network;
+  sim::Time start{};
+  sim::Time duration{};
+};
+
+// A request as observers see it when it ends. Pods index the run's layout
+// (RunContext::layout). The spans of all its attempts, and the backoffs
+// between them, cover its whole latency.
+struct RequestRecord {
+  std::uint32_t flow = 0;
+  std::uint64_t id = 0;  // in order of start, from 0, across the run
+  std::uint32_t client_pod = 0;
+  std::uint32_t server_pod = UINT32_MAX;  // the endpoint asked for; UINT32_MAX: none (external, no endpoints, DNS failed)
+  std::uint16_t port = 0;                 // the server's port (a Service's target port)
+  sim::Time start{};
+  sim::Time end{};
+  bool ok = false;
+  std::string cause;  // the error, as in FlowResult::errors; "" when ok
+  // Dropped on the way by a security group or network ACL (VPC Flow Logs
+  // show REJECT) rather than by a policy inside the node.
+  bool rejected_by_vpc = false;
+  std::uint32_t attempts = 1;
+  std::uint64_t request_bytes = 0;
+  std::uint64_t response_bytes = 0;
+  bool new_connection = false;  // the last attempt opened one
+  bool client_sidecar = false;
+  bool server_sidecar = false;
+  std::vector<Span> spans;
+};
+
+// What an observer needs to name things: the scenario and the laid-out cluster.
+struct RunContext {
+  const scenario::Scenario& scenario;
+  const reach::Layout& layout;
+  const dns::DnsWorld& dns_world;  // pods' ENIs
+  const RunResult& result;         // flows' names (filled as the run goes)
+};
+
+class RunObserver {
+ public:
+  virtual ~RunObserver() = default;
+  virtual void begin(const RunContext& context) = 0;
+  virtual void request_done(const RequestRecord& request) = 0;
+  virtual void end() = 0;
 };
 
 // Throws std::invalid_argument for what only the run can find wrong (a flow
