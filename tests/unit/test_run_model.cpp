@@ -346,3 +346,30 @@ TEST_CASE("through API Gateway and its VPC link to an NLB", "[run][lb]") {
   CHECK(out.latency.max() == 2 * 2'980'000 + 2 * 140'000 + 5'000'000);
   CHECK(stage(out, Stage::api_gateway) == Approx(4e6));
 }
+
+TEST_CASE("a multi-cluster mesh reaches another cluster's endpoints through its east-west gateway", "[run][mesh]") {
+  // tests/scenarios/run/multi-cluster.yaml: east has no echo pods, west has
+  // two; constant 100 us sidecars. Each way a request crosses the client's
+  // sidecar, the TGW, west's gateway NLB and its Envoy, and the server's
+  // sidecar: 6 Envoy traversals of 100 us and 2 TGW hops of 150 us per call.
+  auto s = eksim::scenario::load_scenario(scenario_path("run/multi-cluster.yaml"));
+  s.flows[0].request_size = s.flows[0].response_size = Distribution::constant_of(1024);
+  const auto out = run_scenario(s).flows[0];
+  REQUIRE(out.completed > 900);
+  CHECK(out.failed == 0);
+  CHECK(stage(out, Stage::sidecar) == Approx(600e3));
+  CHECK(stage(out, Stage::transit_gateway) == Approx(300e3));
+  CHECK(stage(out, Stage::load_balancer) == Approx(100e3));
+  CHECK(out.transit_gateway_bytes == out.bytes);
+  CHECK(out.bytes == 2 * 1024 * out.completed);
+
+  // Without west's east-west gateway, east's mesh knows no endpoint.
+  auto& west = s.clusters[1].objects;
+  const auto gw = west.find_service("istio-system", "istio-eastwestgateway");
+  REQUIRE(gw);
+  west.services[*gw].name = "not-a-gateway";
+  west.services[*gw].id = "istio-system/not-a-gateway";
+  const auto cut = run_scenario(s).flows[0];
+  REQUIRE(cut.errors.size() == 1);
+  CHECK(cut.errors[0].cause == "connection refused: NO_ENDPOINTS");
+}

@@ -549,7 +549,8 @@ void load_hops(const YamlReader& r, const YAML::Node& hops, Scenario& s) {
 }
 
 void load_mesh(const YamlReader& r, const YAML::Node& n, Mesh& mesh) {
-  keys(r, n, {"sidecar", "mtls", "retries", "localityLoadBalancing"}, "mesh");
+  keys(r, n, {"sidecar", "mtls", "retries", "localityLoadBalancing", "multiCluster"}, "mesh");
+  if (n["multiCluster"]) mesh.multi_cluster = r.boolean(n["multiCluster"], "mesh.multiCluster");
   if (n["sidecar"]) mesh.sidecar = distribution(r, n["sidecar"], Quantity::duration, "mesh.sidecar");
   if (n["mtls"]) mesh.mtls = r.boolean(n["mtls"], "mesh.mtls");
   if (n["retries"]) mesh.retries = retries(r, n["retries"], mesh.retries, "mesh.retries");

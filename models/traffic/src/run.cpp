@@ -325,6 +325,26 @@ class Engine {
                                         std::uint16_t port, Outcome& failure);
   std::uint32_t pick_endpoint(FlowState& f, std::uint32_t client, const std::vector<std::uint32_t>& pods,
                               bool same_zone_first, bool node_local);
+  // A Service's endpoints in a multi-cluster mesh: its own and those of the
+  // same namespace/name in clusters with an east-west gateway.
+  struct MeshedService {
+    struct Remote {
+      std::uint32_t cluster = 0;
+      std::uint32_t service = 0;
+      std::uint32_t gateway_service = 0;
+      std::uint32_t gateway_port = 0;  // index into the gateway Service's ports
+      std::vector<std::uint32_t> gateway_pods;
+    };
+    std::vector<std::uint32_t> endpoints;  // pods, sorted
+    std::vector<Remote> remotes;
+  };
+  std::map<std::pair<std::uint32_t, std::uint32_t>, MeshedService> meshed_services;
+  const MeshedService& meshed(std::uint32_t cluster, std::uint32_t service);
+  // A connection to endpoint `ep` of a Service: directly, or through the
+  // east-west gateway of the endpoint's cluster.
+  std::optional<Connection> to_endpoint(FlowState& f, std::uint32_t client, std::uint32_t cluster,
+                                        std::uint32_t service, std::uint32_t service_port, std::uint32_t ep,
+                                        Outcome& failure);
   std::optional<Connection> connect_service(FlowState& f, std::uint32_t client, std::uint32_t cluster,
                                             std::uint32_t service, std::uint32_t service_port, Outcome& failure);
   // The ALB picks a target for each request, round robin over its targets.
@@ -422,7 +442,9 @@ Engine::Engine(const scenario::Scenario& scen, const RunOptions& options, RunRes
       case Kind::load_balancer: {
         d.cluster = spec.to.cluster;
         d.service = spec.to.service;
-        d.endpoints = world.endpoints(d.cluster, d.service);
+        d.endpoints = spec.to.kind == Kind::service && f.mesh_client && s.mesh.multi_cluster
+                          ? meshed(d.cluster, d.service).endpoints
+                          : world.endpoints(d.cluster, d.service);
         const k8s::Service& svc = s.clusters[d.cluster].objects.services[d.service];
         for (std::uint32_t p = 0; p < svc.ports.size(); ++p) {
           if (spec.to.port && svc.ports[p].port == *spec.to.port) d.service_port = p;
@@ -503,11 +525,79 @@ std::uint32_t Engine::pick_endpoint(FlowState& f, std::uint32_t client, const st
   return in_flight[second] < in_flight[first] ? second : first;
 }
 
+const Engine::MeshedService& Engine::meshed(std::uint32_t cluster, std::uint32_t service) {
+  auto [it, fresh] = meshed_services.try_emplace({cluster, service});
+  MeshedService& m = it->second;
+  if (!fresh) return m;
+  m.endpoints = world.endpoints(cluster, service);
+  const k8s::Service& svc = s.clusters[cluster].objects.services[service];
+  for (std::uint32_t c = 0; c < s.clusters.size(); ++c) {
+    if (c == cluster) continue;
+    const auto& objects = s.clusters[c].objects;
+    const auto same = objects.find_service(svc.namespace_name, svc.name);
+    const auto gateway = objects.find_service("istio-system", "istio-eastwestgateway");
+    if (!same || !gateway || !objects.services[*gateway].load_balancer) continue;
+    MeshedService::Remote r;
+    r.cluster = c;
+    r.service = *same;
+    r.gateway_service = *gateway;
+    const auto& gports = objects.services[*gateway].ports;
+    for (std::uint32_t i = 0; i < gports.size(); ++i) {
+      if (gports[i].port == 15443) r.gateway_port = i;  // Istio's cross-network mTLS port
+    }
+    r.gateway_pods = world.endpoints(c, *gateway);
+    if (r.gateway_pods.empty()) continue;  // a gateway with no running pod reaches nothing
+    const auto& pods = world.endpoints(c, *same);
+    m.endpoints.insert(m.endpoints.end(), pods.begin(), pods.end());
+    m.remotes.push_back(std::move(r));
+  }
+  std::sort(m.endpoints.begin(), m.endpoints.end());
+  return m;
+}
+
+std::optional<Connection> Engine::to_endpoint(FlowState& f, std::uint32_t client, std::uint32_t cluster,
+                                              std::uint32_t service, std::uint32_t service_port, std::uint32_t ep,
+                                              Outcome& failure) {
+  const k8s::Service& svc = s.clusters[cluster].objects.services[service];
+  if (svc.ports.empty()) {
+    failure = {Failure::connect_timeout, reach::Reason::SERVICE_PORT_NOT_FOUND};
+    return std::nullopt;
+  }
+  const k8s::ServicePort& sp = svc.ports[service_port];
+  const std::uint32_t home = world.pod(ep).cluster;
+  if (home == cluster) {
+    const auto port = target_port(s, world, ep, sp);
+    if (!port) {
+      failure = {Failure::connect_timeout, reach::Reason::TARGET_PORT_NOT_FOUND};
+      return std::nullopt;
+    }
+    return Connection{ep, &world.pod_pair(client, ep, *port), *port};
+  }
+  // Another cluster's endpoint, through its east-west gateway.
+  const MeshedService& m = meshed(cluster, service);
+  const auto r = std::find_if(m.remotes.begin(), m.remotes.end(), [&](const auto& x) { return x.cluster == home; });
+  const auto& objects = s.clusters[home].objects;
+  const auto& remote_ports = objects.services[r->service].ports;
+  const auto same = std::find_if(remote_ports.begin(), remote_ports.end(), [&](const k8s::ServicePort& x) {
+    return x.port == sp.port && x.protocol == sp.protocol;
+  });
+  const auto port = same == remote_ports.end() ? std::nullopt : target_port(s, world, ep, *same);
+  const std::uint32_t gw = r->gateway_pods[f.choice.uniform_below(r->gateway_pods.size())];
+  const auto gw_port = target_port(s, world, gw, objects.services[r->gateway_service].ports[r->gateway_port]);
+  if (!port || !gw_port) {
+    failure = {Failure::connect_timeout, reach::Reason::TARGET_PORT_NOT_FOUND};
+    return std::nullopt;
+  }
+  return Connection{ep, &world.east_west(client, home, r->gateway_service, r->gateway_port, gw, *gw_port, ep, *port),
+                    *port};
+}
+
 std::optional<Connection> Engine::connect_service(FlowState& f, std::uint32_t client, std::uint32_t cluster,
                                                   std::uint32_t service, std::uint32_t service_port,
                                                   Outcome& failure) {
   const k8s::Service& svc = s.clusters[cluster].objects.services[service];
-  const std::vector<std::uint32_t>& pods = world.endpoints(cluster, service);
+  const bool across = f.mesh_client && s.mesh.multi_cluster;
+  const std::vector<std::uint32_t>& pods = across ? meshed(cluster, service).endpoints : world.endpoints(cluster, service);
   const bool zone = f.mesh_client ? s.mesh.locality_load_balancing : f.dest.topology_aware;
   const std::uint32_t ep =
       pick_endpoint(f, client, pods, zone, svc.internal_traffic_policy == k8s::TrafficPolicy::Local);
@@ -517,12 +607,7 @@ std::optional<Connection> Engine::connect_service(FlowState& f, std::uint32_t cl
     failure = {Failure::refused, reach::Reason::NO_ENDPOINTS};
     return std::nullopt;
   }
-  const auto port = svc.ports.empty() ? std::optional<std::uint16_t>{} : target_port(s, world, ep, svc.ports[service_port]);
-  if (!port) {
-    failure = {Failure::connect_timeout, reach::Reason::TARGET_PORT_NOT_FOUND};
-    return std::nullopt;
-  }
-  return Connection{ep, &world.pod_pair(client, ep, *port), *port};
+  return to_endpoint(f, client, cluster, service, service_port, ep, failure);
 }
 
 std::optional<Connection> Engine::connect_load_balancer(FlowState& f, std::uint32_t client, std::uint32_t cluster,
@@ -703,10 +788,7 @@ Task<> Engine::attempt(FlowState& f, std::uint32_t client, Pending* p) {
       }
       case Kind::service:
         if (wanted != kNone) {
-          const auto& svc = s.clusters[f.dest.cluster].objects.services[f.dest.service];
-          const auto port = target_port(s, world, wanted, svc.ports[f.dest.service_port]);
-          if (port) conn = Connection{wanted, &world.pod_pair(client, wanted, *port), *port};
-          else failure = {Failure::connect_timeout, reach::Reason::TARGET_PORT_NOT_FOUND};
+          conn = to_endpoint(f, client, f.dest.cluster, f.dest.service, f.dest.service_port, wanted, failure);
         } else {
           conn = connect_service(f, client, f.dest.cluster, f.dest.service, f.dest.service_port, failure);
         }

@@ -226,13 +226,51 @@ const PairPlan& RunWorld::load_balancer(std::uint32_t from, std::uint32_t cluste
   const reach::Verdict v =
       conn_.pod_via_load_balancer(from, cluster, service, service_port, to, k8s::Protocol::Tcp, target_port);
   PairPlan& plan = plans_.emplace_back(verdict_plan(v));
-  balancer_routes(plan, from, lb_az, via_node, to, Stage::load_balancer, &s_.hops.nlb);
+  // The verdict decides at the balancer; the way there from another VPC
+  // (peering, a Transit Gateway) is the routing toward its targets' VPC.
+  if (nodes_[pods_[from].node].vpc != nodes_[pods_[to].node].vpc) {
+    const reach::Verdict way = conn_.pod_to_address(from, conn_.layout().pods[to].address, k8s::Protocol::Tcp, target_port);
+    balancer_routes(plan, from, lb_az, via_node, to, Stage::load_balancer, &s_.hops.nlb, &way);
+  } else {
+    balancer_routes(plan, from, lb_az, via_node, to, Stage::load_balancer, &s_.hops.nlb, &v);
+  }
+  plan_index_.emplace(key, &plan);
+  return plan;
+}
+
+const PairPlan& RunWorld::east_west(std::uint32_t from, std::uint32_t cluster, std::uint32_t gateway_service,
+                                    std::uint32_t gateway_port, std::uint32_t gateway_pod,
+                                    std::uint16_t gateway_target_port, std::uint32_t to, std::uint16_t target_port) {
+  const auto key = std::tuple(5, from, to, std::uint32_t{target_port},
+                              (std::uint64_t{cluster} << 48) ^ (std::uint64_t{gateway_service} << 24) ^
+                                  (std::uint64_t{gateway_port} << 40) ^ gateway_pod);
+  if (const auto it = plan_index_.find(key); it != plan_index_.end()) return *it->second;
+  const std::uint32_t lb_az = pods_[gateway_pod].az;
+  const PairPlan& in = load_balancer(from, cluster, gateway_service, gateway_port, lb_az, kNone, gateway_pod,
+                                     gateway_target_port);
+  const PairPlan& on = pod_pair(gateway_pod, to, target_port);
+  PairPlan& plan = plans_.emplace_back();
+  plan.allowed = in.allowed && on.allowed;
+  plan.reason = in.allowed ? on.reason : in.reason;
+  // Client -> gateway pod, its Envoy, gateway pod -> endpoint; and back.
+  auto join = [&](Route& out, const Route& a, const Route& b) {
+    for (std::uint8_t i = 0; i < a.hop_count; ++i) out.add(a.hops[i].stage, a.hops[i].latency);
+    out.add(Stage::sidecar, &s_.mesh.sidecar);
+    for (std::uint8_t i = 0; i < b.hop_count; ++i) out.add(b.hops[i].stage, b.hops[i].latency);
+    for (std::uint8_t i = 0; i < a.link_count; ++i) out.add_link(a.links[i]);
+    for (std::uint8_t i = 0; i < b.link_count; ++i) out.add_link(b.links[i]);
+    out.az_crossings = static_cast<std::uint8_t>(a.az_crossings + b.az_crossings);
+    out.transit_gateway = a.transit_gateway || b.transit_gateway;
+  };
+  join(plan.forward, in.forward, on.forward);
+  join(plan.back, on.back, in.back);
   plan_index_.emplace(key, &plan);
   return plan;
 }
 
 void RunWorld::balancer_routes(PairPlan& plan, std::uint32_t from, std::uint32_t lb_az, std::uint32_t via_node,
-                               std::uint32_t to, Stage stage, const scenario::Distribution* hop) const {
+                               std::uint32_t to, Stage stage, const scenario::Distribution* hop,
+                               const reach::Verdict* v) {
   // client node -> balancer in lb_az -> (instance targets: via_node's
   // NodePort, kube-proxy) -> endpoint pod's node. The balancer opens its own
   // connection, so it is a waypoint both ways.
@@ -252,7 +290,19 @@ void RunWorld::balancer_routes(PairPlan& plan, std::uint32_t from, std::uint32_t
     const std::size_t lb = dir == 0 ? 1 : count - 2;
     if (dir == 1) std::reverse(points, points + count);
     for (std::size_t i = 0; i + 1 < count; ++i) {
-      add_segment(r, points[i], points[i + 1]);
+      // Between the client's VPC and the balancer's across a Transit Gateway:
+      // the TGW hop and its attachments on that segment.
+      const bool client_side = dir == 0 ? i == 0 : i + 2 == count;
+      if (client_side && v != nullptr && has_hop(*v, "transit-gateway")) {
+        r.add(Stage::transit_gateway, &s_.hops.transit_gateway);
+        r.transit_gateway = true;
+        for (const reach::Hop& h : v->path) {
+          if (h.kind == "transit-gateway-attachment") r.add_link(tgw_link(h.component));
+        }
+        r.add(Stage::network, between(points[i], points[i + 1]));
+      } else {
+        add_segment(r, points[i], points[i + 1]);
+      }
       if (i + 1 == lb) r.add(stage, hop);
     }
     r.add_link(dir == 0 ? server.nic_in : client.nic_in);
@@ -281,7 +331,7 @@ const PairPlan& RunWorld::api_gateway(std::uint32_t from, std::uint32_t cluster,
   // The client reaches the API through an interface endpoint in its own AZ;
   // the API calls the NLB through the VPC link in the NLB's AZ.
   const NodeSite& client = nodes_[pods_[from].node];
-  balancer_routes(plan, from, lb_az, via_node, to, Stage::load_balancer, &s_.hops.nlb);
+  balancer_routes(plan, from, lb_az, via_node, to, Stage::load_balancer, &s_.hops.nlb, &v);
   for (Route* r : {&plan.forward, &plan.back}) {
     // Splice the gateway in on the client's side: veth, to the endpoint, the API.
     Route spliced;
@@ -320,7 +370,7 @@ const PairPlan& RunWorld::alb(std::uint32_t from, std::uint32_t cluster, std::ui
   if (const auto it = plan_index_.find(key); it != plan_index_.end()) return *it->second;
   const reach::Verdict v = conn_.pod_via_alb(from, cluster, ingress, service, service_port, to, target_port);
   PairPlan& plan = plans_.emplace_back(verdict_plan(v));
-  balancer_routes(plan, from, alb_az, via_node, to, Stage::load_balancer, &s_.hops.alb);
+  balancer_routes(plan, from, alb_az, via_node, to, Stage::load_balancer, &s_.hops.alb, &v);
   // The client's connection ends at the ALB: veth, to the ALB's AZ, and back.
   const NodeSite& client = nodes_[pods_[from].node];
   plan.proxied = true;

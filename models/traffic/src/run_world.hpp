@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <deque>
+#include <stdexcept>
 #include <map>
 #include <tuple>
 #include <unordered_map>
@@ -27,19 +28,24 @@ struct PathHop {
 
 // A one-way path between two pods (or a pod and an external address).
 struct Route {
-  PathHop hops[10];
+  // Enough for the longest path built: to another cluster's east-west
+  // gateway across a Transit Gateway, its Envoy, then on to the endpoint.
+  PathHop hops[24];
   std::uint8_t hop_count = 0;
-  std::uint32_t links[6];  // shared-bandwidth links crossed (node NICs, TGW attachments)
+  std::uint32_t links[10];  // shared-bandwidth links crossed (node NICs, TGW attachments)
   std::uint8_t link_count = 0;
   std::uint8_t az_crossings = 0;  // inter-AZ segments charged for data transfer
   bool transit_gateway = false;
   bool nat_gateway = false;
 
   void add(Stage stage, const scenario::Distribution* d) {
-    if (hop_count < std::size(hops)) hops[hop_count++] = {stage, d};
+    if (hop_count == std::size(hops)) throw std::logic_error("eksim: a path of more hops than Route holds");
+    hops[hop_count++] = {stage, d};
   }
   void add_link(std::uint32_t l) {
-    if (l != kNone && link_count < std::size(links)) links[link_count++] = l;
+    if (l == kNone) return;
+    if (link_count == std::size(links)) throw std::logic_error("eksim: a path over more links than Route holds");
+    links[link_count++] = l;
   }
 };
 
@@ -113,6 +119,12 @@ class RunWorld {
   const PairPlan& api_gateway(std::uint32_t from, std::uint32_t cluster, std::uint32_t service,
                               std::uint32_t service_port, std::uint32_t lb_az, std::uint32_t via_node,
                               std::uint32_t to, std::uint16_t target_port);
+  // The plan from a meshed pod to an endpoint of another cluster through
+  // that cluster's east-west gateway: its NLB (in the gateway pod's AZ), the
+  // gateway's Envoy, then the gateway pod to the endpoint.
+  const PairPlan& east_west(std::uint32_t from, std::uint32_t cluster, std::uint32_t gateway_service,
+                            std::uint32_t gateway_port, std::uint32_t gateway_pod, std::uint16_t gateway_target_port,
+                            std::uint32_t to, std::uint16_t target_port);
   // The plan from a pod through an Ingress's ALB (in `alb_az`) to an
   // endpoint of the backend Service; instance targets pass `via_node`.
   const PairPlan& alb(std::uint32_t from, std::uint32_t cluster, std::uint32_t ingress, std::uint32_t service,
@@ -122,8 +134,10 @@ class RunWorld {
  private:
   void add_segment(Route& r, std::uint32_t az_a, std::uint32_t az_b) const;
   // client -> balancer in lb_az (its hop) -> [via_node, kube-proxy] -> the pod, and back.
+  // With `v`'s path through a Transit Gateway, its hop and attachments join the client's side.
   void balancer_routes(PairPlan& plan, std::uint32_t from, std::uint32_t lb_az, std::uint32_t via_node,
-                       std::uint32_t to, Stage stage, const scenario::Distribution* hop) const;
+                       std::uint32_t to, Stage stage, const scenario::Distribution* hop,
+                       const reach::Verdict* v = nullptr);
   void build_routes(PairPlan& plan, const reach::Verdict& v, std::uint32_t from_node, std::uint32_t to_node,
                     bool external);
   std::uint32_t tgw_link(const std::string& attachment);

@@ -158,6 +158,11 @@ struct Mesh {
   // The sidecar's own retries: Istio's default, 2 attempts, Envoy's 20% budget.
   RetryPolicy retries = {2, sim::Time::ms(25), 0.2};
   bool locality_load_balancing = true;  // prefer endpoints in the caller's AZ
+  // One mesh across clusters on different networks (Istio multi-primary):
+  // a Service's endpoints are those of the same namespace/name in every
+  // cluster, and another cluster's are reached through its east-west
+  // gateway (istio-system/istio-eastwestgateway, a LoadBalancer Service).
+  bool multi_cluster = false;
 };
 
 // A latency or error expectation on a flow, checked by `eksim run` and
