@@ -4,10 +4,12 @@ written here from each format's published definition, and against the run's
 own results JSON (issue 9, "Done means" 1-3):
 
 * flow logs: every line parses with a reader built from AWS's field list for
-  the default (version 2) format; REJECT records appear for exactly the flow a
-  security group blocks (to port 9090), on the destination's ENI, one SYN per
-  connection attempt (requests + retries of that flow in the results JSON);
-  the NetworkPolicy-blocked flow shows ACCEPT only;
+  the default (version 2) format; with pods and ENIs named from `eksim node`,
+  REJECT records appear for exactly the three flows a security group or
+  network ACL blocks, each on the ENI where AWS logs that drop (the server's
+  for an inbound SG, the client's for an outbound SG, the server's replies for
+  a stateless ACL), one SYN per connection attempt (requests + retries of the
+  flow in the results JSON); the NetworkPolicy-blocked flow shows ACCEPT only;
 * metrics: `promtool check metrics` accepts the file (skipped only when
   promtool is absent), and each flow's histogram `_count` and `+Inf` bucket
   equal the results JSON's `completed`, buckets are cumulative, failures by
@@ -88,36 +90,74 @@ def read_flow_log(text):
     return records
 
 
-def check_flow_logs(records, flows):
-    blocked = flows["sg-blocked"]
-    to_9090 = [r for r in records if r["dstport"] == 9090]
-    rejects = [r for r in records if r["action"] == "REJECT"]
-    check(rejects, "no REJECT records")
-    check(all(r["dstport"] == 9090 for r in rejects), "a REJECT record for a flow other than the blocked one")
-    # Each connection attempt of the blocked flow sends one SYN (1 s connect timeout: no retransmission).
-    attempts = blocked["requests"] + blocked["retries"]
-    rejected_packets = sum(r["packets"] for r in rejects)
-    check(rejected_packets == attempts, f"REJECT packets {rejected_packets}, expected {attempts} attempts")
-    accepted_9090 = [r for r in to_9090 if r["action"] == "ACCEPT"]
-    check(sum(r["packets"] for r in accepted_9090) == attempts, "the blocked SYNs leave the client's ENI")
-    client_enis = {r["interface-id"] for r in accepted_9090}
-    server_enis = {r["interface-id"] for r in rejects}
-    check(len(client_enis) == 1 and len(server_enis) == 1 and client_enis != server_enis,
-          f"blocked flow ENIs: client {client_enis}, server {server_enis}")
-    # The REJECT is on the destination's ENI: the server's answers to 8080 show on it and on the client's.
-    server_ip = {r["dstaddr"] for r in rejects}
-    answering = {r["interface-id"] for r in records if r["srcaddr"] in server_ip and r["srcport"] == 8080}
-    check(answering == client_enis | server_enis, f"REJECT on {server_enis}, the server's answers on {answering}")
-    # Completed requests of the allowed flow carried their 20 KiB requests (three 8949-byte segments each).
-    allowed_up = [r for r in records if r["dstport"] == 8080 and r["dstaddr"] in server_ip
-                  and r["interface-id"] in client_enis and r["srcaddr"] in {x["srcaddr"] for x in to_9090}]
-    up_bytes = sum(r["bytes"] for r in allowed_up)
-    check(up_bytes >= flows["allowed"]["completed"] * 20480, f"allowed flow moved {up_bytes} bytes up")
-    check(sum(r["packets"] for r in allowed_up) >= flows["allowed"]["completed"] * 3, "allowed flow packets")
-    # The NetworkPolicy drop happens inside the node: only ACCEPT records from `other`.
-    other = [r for r in records if r["dstport"] == 8080 and r["dstaddr"] in server_ip and r["srcaddr"] not in
-             {x["srcaddr"] for x in to_9090} and r["interface-id"] in client_enis | server_enis]
-    check(other and all(r["action"] == "ACCEPT" for r in other), "netpol-blocked flow: ACCEPT records expected")
+def fnv1a64(text):
+    h = 14695981039346656037
+    for b in text.encode():
+        h = ((h ^ b) * 1099511628211) % (1 << 64)
+    return h
+
+
+def pods_by_ip(eksim):
+    """Pod address -> (workload, ENI id) from `eksim node --format json` on every node: the ENI id
+    as docs/observability.md defines it, eni-0 + FNV-1a-64 of "<node>/eni-<device index>"."""
+    capacity = json.loads(subprocess.run([eksim, "capacity", SCENARIO, "--format", "json", "--no-headroom"], cwd=ROOT,
+                                         capture_output=True, text=True, check=True).stdout)
+    pods = {}
+    for node in capacity["nodes"]:
+        view = json.loads(subprocess.run([eksim, "node", SCENARIO, node["name"], "--format", "json"], cwd=ROOT,
+                                         capture_output=True, text=True, check=True).stdout)
+        for pod in view["pods"]:
+            if not pod["host_network"]:
+                eni = "eni-0%016x" % fnv1a64(f"{node['name']}/eni-{pod['device_index']}")
+                pods[pod["ip"]] = (pod["workload"], eni)
+    return pods
+
+
+def check_flow_logs(records, flows, pods):
+    # Every record names a pod at each end, and sits on one of their two ENIs.
+    where = []
+    for r in records:
+        src, dst = pods.get(r["srcaddr"]), pods.get(r["dstaddr"])
+        if not src or not dst:
+            check(False, f"record between unknown addresses: {r}")
+            continue
+        side = "src" if r["interface-id"] == src[1] else "dst" if r["interface-id"] == dst[1] else None
+        check(side is not None, f"record on neither end's ENI: {r}")
+        where.append((r, src[0], dst[0], side))
+    # (source, destination, server port, ENI side) -> packets, per action.
+    packets = {"ACCEPT": collections.Counter(), "REJECT": collections.Counter()}
+    for r, src, dst, side in where:
+        port = r["dstport"] if r["dstport"] in (8080, 9090) else r["srcport"]
+        packets[r["action"]][(src, dst, port, side)] += r["packets"]
+    attempts = {n: f["requests"] + f["retries"] for n, f in flows.items()}
+    # Exactly the three flows a security group or network ACL blocks have REJECT records, each
+    # on the ENI where AWS logs the drop, one packet per attempt (1 s connect timeout: one SYN).
+    expected_rejects = {
+        ("web/client", "web/server", 9090, "dst"): attempts["sg-blocked"],           # the server's SG, inbound
+        ("web/locked", "web/server", 8080, "src"): attempts["sg-egress-blocked"],    # the client's SG, outbound
+        ("web/acl-server", "web/client", 8080, "src"): attempts["nacl-return-blocked"],  # SYN-ACKs, server's ACL
+    }
+    check(dict(packets["REJECT"]) == expected_rejects, f"REJECT records {dict(packets['REJECT'])}, "
+                                                        f"expected {expected_rejects}")
+    accepted = packets["ACCEPT"]
+    # The SYNs an inbound security group drops did leave the client; an outbound drop leaves nothing.
+    check(accepted[("web/client", "web/server", 9090, "src")] == attempts["sg-blocked"], "blocked SYNs leave")
+    check(accepted[("web/client", "web/server", 9090, "dst")] == 0, "blocked SYNs accepted at the server")
+    check(not any(k[0] == "web/locked" for k in accepted), "ACCEPT records from the egress-blocked pod")
+    # The ACL drops only the replies: the SYNs pass both ENIs.
+    for side in ("src", "dst"):
+        check(accepted[("web/client", "web/acl-server", 8080, side)] == attempts["nacl-return-blocked"],
+              f"nacl-return-blocked SYNs on the {side} ENI")
+    # A NetworkPolicy drops inside the node: the SYNs are ACCEPTed on both ENIs.
+    for side in ("src", "dst"):
+        check(accepted[("web/other", "web/server", 8080, side)] == attempts["netpol-blocked"],
+              f"netpol-blocked SYNs on the {side} ENI")
+    # The allowed flow's 20 KiB requests: at least 3 segments and 20480 bytes each, on both ENIs.
+    allowed = flows["allowed"]["completed"]
+    for side in ("src", "dst"):
+        up = [r for r, src, dst, sd in where if (src, dst, r["dstport"], sd) == ("web/client", "web/server", 8080, side)]
+        check(sum(r["bytes"] for r in up) >= 20480 * allowed and sum(r["packets"] for r in up) >= 3 * allowed,
+              f"allowed flow's requests on the {side} ENI")
 
 
 def parse_labels(text):
@@ -226,7 +266,7 @@ def main():
             return 1
         result = json.loads((out / "run.json").read_text())
         flows = {f["name"]: f for f in result["flows"]}
-        check_flow_logs(read_flow_log((out / "flows.log").read_text()), flows)
+        check_flow_logs(read_flow_log((out / "flows.log").read_text()), flows, pods_by_ip(args.eksim))
         check_metrics(out / "metrics.prom", (out / "metrics.prom").read_text(), flows)
         check_trace((out / "trace.json").read_text(), flows)
         check_access_log((out / "access.log").read_text(), flows)

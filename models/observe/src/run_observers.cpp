@@ -74,6 +74,7 @@ void RunFiles::begin(const traffic::RunContext& context) {
     flows_ = std::make_unique<FlowLogAggregator>(kFlowLogAccount, kRunEpochUnix, kFlowLogWindowSeconds);
     pod_interface_.resize(pods.size());
     for (std::size_t i = 0; i < pods.size(); ++i) {
+      // The run's DNS world names ENIs as `eksim node` does: "cluster/group-i/eni-<device>".
       pod_interface_[i] = flows_->interface(aws_eni_id(context.dns_world.pods[i].eni));
     }
     next_port_.assign(pods.size(), kFirstEphemeral);
