@@ -279,3 +279,49 @@ TEST_CASE("across a Transit Gateway: the extra hop, its bytes and their charge",
     }
   }
 }
+
+TEST_CASE("through an NLB with ip targets: the NLB's AZ is its target's, the hop sums exactly", "[run][lb]") {
+  auto s = two_az({"via-nlb"});
+  s.hops.nlb = Distribution::constant_of(200e3);
+  s.servers[2].service_time = Distribution::constant_of(5e6);  // open/api
+  auto& f = s.flows[0];
+  f.arrivals.kind = eksim::scenario::Arrivals::Kind::closed;
+  f.arrivals.clients = 1;
+  RunOptions o;
+  o.duration = Time::s(1);
+  const auto out = run_scenario(s, o).flows[0];
+  REQUIRE(out.completed > 100);
+  // Without cross-zone load balancing the client reaches the NLB node in
+  // the target's AZ (use1-az2): veth 20 + cross-AZ 500 + NLB 200 + same
+  // AZ 120 + veth 20 = 860 us one way; the handshake is one round trip.
+  CHECK(out.latency.min() == 2 * 860'000 + 5'000'000);
+  CHECK(out.latency.max() == 4 * 860'000 + 5'000'000);
+  CHECK(stage(out, Stage::load_balancer) == Approx(400e3));
+}
+
+TEST_CASE("through an ALB: a proxy the client connects to, routing by path", "[run][lb]") {
+  auto s = two_az({"via-alb", "alb-blocked"});
+  s.hops.alb = Distribution::constant_of(300e3);
+  s.servers[2].service_time = Distribution::constant_of(5e6);
+  auto& f = s.flows[0];
+  f.arrivals.kind = eksim::scenario::Arrivals::Kind::closed;
+  f.arrivals.clients = 1;
+  RunOptions o;
+  o.duration = Time::s(20);
+  const auto r = run_scenario(s, o);
+  const auto& out = r.flows[0];
+  REQUIRE(out.completed > 100);
+  // The client's connection ends at the ALB node in its own AZ: the
+  // handshake is veth 20 + same AZ 120, twice. Each request: veth 20 +
+  // same AZ 120 + ALB 300 + cross AZ 500 + veth 20 = 960 us each way.
+  CHECK(out.latency.min() == 2 * 960'000 + 5'000'000);
+  CHECK(out.latency.max() == 2 * 960'000 + 2 * 140'000 + 5'000'000);
+  CHECK(out.new_connections == 1);
+  // web/shop sends everything to web/server, whose NetworkPolicy admits
+  // only the client pods: the ALB tries for 10 s, then answers 504.
+  const auto& blocked = r.flows[1];
+  REQUIRE(blocked.requests > 50);
+  REQUIRE(blocked.errors.size() == 1);
+  CHECK(blocked.errors[0].cause == "504 from the ALB: NETPOL_INGRESS_DENY");
+  CHECK(blocked.failed == blocked.requests);
+}

@@ -480,7 +480,8 @@ TEST_CASE("traffic keys: bad input names its place, what was expected and the cl
   CHECK(error_of(flow + "    to: cart\n") ==
         at(16, 9, "flow to: 'cart': expected a workload (cluster/namespace/name, or namespace/name with one cluster), a "
                   "Service (namespace/name[Service] or cluster/namespace/name[Service]), a load balancer "
-                  "(namespace/name[LoadBalancer]), an IPv4 address, a DNS name (cart.web, cart.web.svc.cluster.local, "
+                  "(namespace/name[LoadBalancer]), an Ingress's ALB (namespace/name[Ingress]), an IPv4 address, a DNS name "
+                   "(cart.web, cart.web.svc.cluster.local, "
                   "api.example.com) or a URL (http://cart.web:8080/path)"));
   CHECK(error_of(two + "traffic:\n  - {from: east/web/frontnd, to: east/web/cart, rate: 1/s}\n") ==
         at(14, 12, "unknown workload 'east/web/frontnd' (did you mean 'east/web/frontend'?)"));
@@ -520,4 +521,44 @@ clusters:
     kubeProxy: {mode: ipvss}
     nodeGroups: [{name: ng, instanceType: m5.large, count: 1, subnets: [ea]}]
 )") == at(7, 23, "cluster 'east' kubeProxy.mode: expected iptables, ipvs or nftables, got 'ipvss' (did you mean 'ipvs'?)"));
+}
+
+TEST_CASE("a flow to an Ingress picks its backend by host and path", "[traffic][ingress]") {
+  const auto s = eksim::scenario::load_scenario(std::string(EKSIM_SOURCE_DIR) + "/tests/scenarios/run/two-az.yaml");
+  const auto it = std::find_if(s.flows.begin(), s.flows.end(), [](const auto& f) { return f.name == "via-alb"; });
+  REQUIRE(it != s.flows.end());
+  const auto& t = it->to;
+  CHECK(t.kind == eksim::scenario::FlowTarget::Kind::ingress);
+  CHECK(t.path == "/api/cart");
+  const auto& objects = s.clusters[t.cluster].objects;
+  CHECK(objects.ingresses[t.ingress].id == "open/shop");
+  // /api/cart matches the Prefix /api, whose backend is open/api's port named http.
+  CHECK(objects.services[t.service].id == "open/api");
+  CHECK(objects.services[t.service].ports[t.backend_port].name == "http");
+}
+
+TEST_CASE("bad flows to an Ingress name their place", "[traffic][ingress]") {
+  const std::string file = std::string(EKSIM_SOURCE_DIR) + "/tests/scenarios/run/bad.yaml";
+  const std::string base =
+      "scenario: {name: t}\n"
+      "regions: {us-east-1: {azs: [use1-az1]}}\n"
+      "vpcs: [{name: v, cidrs: [10.0.0.0/16], subnets: [{name: a, az: use1-az1, cidr: 10.0.0.0/20}]}]\n"
+      "clusters: [{name: c, vpc: v, nodeGroups: [{name: left, instanceType: m5.large, count: 1, subnets: [a]}], "
+      "manifests: [k8s/]}]\n"
+      "traffic:\n";
+  auto error = [&](const std::string& flow) {
+    try {
+      (void)eksim::scenario::load_scenario_text(base + flow, file);
+    } catch (const eksim::scenario::LoadError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  CHECK(error("  - {from: c/web/client, to: 'open/shop[Ingress]', path: /nothing, rate: 1/s}\n") ==
+        file + ":6:58: flow to: no rule of Ingress open/shop sends host '(any)' path '/nothing' to a Service port, "
+               "and it has no such default backend");
+  CHECK(error("  - {from: c/web/client, to: 'open/shp[Ingress]', rate: 1/s}\n") ==
+        file + ":6:30: flow to: 'open/shp[Ingress]': cluster 'c' has no Ingress 'open/shp' (did you mean 'open/shop'?)");
+  CHECK(error("  - {from: c/web/client, to: 'web/server[Service]', path: /api, rate: 1/s}\n") ==
+        file + ":6:59: flow path: only for a flow to an Ingress (namespace/name[Ingress]), whose rules it picks");
 }

@@ -579,22 +579,42 @@ struct Connectivity::Impl {
   // for ip targets) to the pod (ip targets) or to the NodePort of the pod's
   // node (instance targets; kube-proxy forwards from there). Listeners,
   // health checks and the load balancer's own security groups are not modelled.
+  // What decides reachability through an AWS load balancer, whichever
+  // object made it (a LoadBalancer Service's NLB, an Ingress's ALB).
+  struct BalancerView {
+    std::string id;         // the Service or Ingress, "namespace/name"
+    std::string component;  // "load balancer of web/shop", "ALB of web/shop"
+    bool internet = false;
+    bool ip_targets = false;
+    const std::vector<k8s::IpCidr>* source_ranges = nullptr;
+    std::string source_ranges_name;  // the setting that lists them
+  };
+
   [[nodiscard]] Verdict via_load_balancer(std::optional<std::uint32_t> src_pod,
                                           std::optional<net::Ipv4Address> src_address, const k8s::Service& svc,
                                           std::uint16_t node_port, std::uint32_t b, k8s::Protocol protocol,
                                           std::uint16_t port) const {
-    Verdict v;
     const k8s::AwsLoadBalancer& lb = *svc.load_balancer;
+    return via_balancer(src_pod, src_address,
+                        {svc.id, "load balancer of " + svc.id, lb.scheme == k8s::LoadBalancerScheme::InternetFacing,
+                         lb.target_type == k8s::NlbTargetType::Ip, &lb.source_ranges, "loadBalancerSourceRanges"},
+                        node_port, b, protocol, port);
+  }
+
+  [[nodiscard]] Verdict via_balancer(std::optional<std::uint32_t> src_pod, std::optional<net::Ipv4Address> src_address,
+                                     const BalancerView& lb, std::uint16_t node_port, std::uint32_t b,
+                                     k8s::Protocol protocol, std::uint16_t port) const {
+    Verdict v;
     const std::uint32_t c = layout.pods[b].cluster;
     const aws::EntityIndex vpc = s.clusters[c].vpc;
-    const std::string component = "load balancer of " + svc.id;
-    const bool internet = lb.scheme == k8s::LoadBalancerScheme::InternetFacing;
+    const std::string& component = lb.component;
+    const bool internet = lb.internet;
     const net::Ipv4Address client = src_pod ? egress_endpoint(*src_pod, net::Ipv4Address(0)).address : *src_address;
-    if (!lb.source_ranges.empty() &&
-        std::none_of(lb.source_ranges.begin(), lb.source_ranges.end(),
+    if (lb.source_ranges != nullptr && !lb.source_ranges->empty() &&
+        std::none_of(lb.source_ranges->begin(), lb.source_ranges->end(),
                      [&](const k8s::IpCidr& r) { return !r.ipv6 && r.ipv4.contains(client); })) {
-      v.blocked = Blocked{Reason::SG_INGRESS_DENY, component, "loadBalancerSourceRanges",
-                          client.to_string() + " is outside the Service's loadBalancerSourceRanges"};
+      v.blocked = Blocked{Reason::SG_INGRESS_DENY, component, lb.source_ranges_name,
+                          client.to_string() + " is outside the " + lb.source_ranges_name + " of " + lb.id};
       return v;
     }
     // Where the load balancer's address lives.
@@ -630,8 +650,8 @@ struct Connectivity::Impl {
     std::vector<aws::EntityIndex> groups;
     if (const auto g = s.network.find_security_group(vpc, "default")) groups.push_back(*g);
     const AwsEndpoint from = AwsEndpoint::eni(s.network, *subnet, address, groups, component);
-    const bool ip_targets = lb.target_type == k8s::NlbTargetType::Ip;
-    v.path.push_back({"load-balancer", svc.id,
+    const bool ip_targets = lb.ip_targets;
+    v.path.push_back({"load-balancer", lb.id,
                       std::string(internet ? "internet-facing" : "internal") + ", " +
                           (ip_targets ? "ip" : "instance") + " targets, in subnet " + sn.name + " (" +
                           address.to_string() + ")"});
@@ -1144,6 +1164,31 @@ Verdict Connectivity::pod_to_pod(std::uint32_t from, std::uint32_t to, k8s::Prot
 Verdict Connectivity::pod_to_address(std::uint32_t from, net::Ipv4Address to, k8s::Protocol protocol,
                                      std::uint16_t port) const {
   return impl_->pod_to_address(from, to, protocol, port);
+}
+
+Verdict Connectivity::pod_via_alb(std::uint32_t from, std::uint32_t cluster, std::uint32_t ingress,
+                                  std::uint32_t service, std::uint32_t service_port, std::uint32_t to,
+                                  std::uint16_t target_port) const {
+  const k8s::Ingress& ing = impl_->s.clusters[cluster].objects.ingresses[ingress];
+  bool ip_targets = ing.alb.target_type == k8s::NlbTargetType::Ip;
+  for (const auto& rule : ing.rules) {
+    for (const auto& p : rule.paths) {
+      if (p.backend.service == service) ip_targets = p.backend.target_type == k8s::NlbTargetType::Ip;
+    }
+  }
+  const std::uint16_t node_port = impl_->layout.node_ports[cluster][service][service_port];
+  if (!ip_targets && node_port == 0) {
+    Verdict v;
+    v.blocked = Blocked{Reason::SERVICE_PORT_NOT_FOUND, "ALB of " + ing.id, "",
+                        "instance targets need a NodePort: Service " +
+                            impl_->s.clusters[cluster].objects.services[service].id +
+                            " has none (make it type NodePort, or use alb.ingress.kubernetes.io/target-type: ip)"};
+    return v;
+  }
+  return impl_->via_balancer(from, std::nullopt,
+                             {ing.id, "ALB of " + ing.id, ing.alb.scheme == k8s::LoadBalancerScheme::InternetFacing,
+                              ip_targets, &ing.alb.inbound_cidrs, "alb.ingress.kubernetes.io/inbound-cidrs"},
+                             node_port, to, k8s::Protocol::Tcp, target_port);
 }
 
 Verdict Connectivity::pod_via_load_balancer(std::uint32_t from, std::uint32_t cluster, std::uint32_t service,

@@ -9,7 +9,7 @@
 namespace eksim::scenario {
 namespace {
 
-constexpr std::array<std::string_view, 12> kKinds{"Service", "LoadBalancer", "Node",     "Pod",
+constexpr std::array<std::string_view, 13> kKinds{"Service", "LoadBalancer", "Ingress", "Node",     "Pod",
                                                   "External", "Deployment",  "StatefulSet", "DaemonSet",
                                                   "ReplicaSet", "Job",       "CronJob",  "ReplicationController"};
 

@@ -297,6 +297,7 @@ std::optional<Url> parse_url(std::string_view text, std::string* error) {
 constexpr std::string_view kTargetForms =
     "expected a workload (cluster/namespace/name, or namespace/name with one cluster), a Service "
     "(namespace/name[Service] or cluster/namespace/name[Service]), a load balancer (namespace/name[LoadBalancer]), "
+    "an Ingress's ALB (namespace/name[Ingress]), "
     "an IPv4 address, a DNS name (cart.web, cart.web.svc.cluster.local, api.example.com) or a URL "
     "(http://cart.web:8080/path)";
 
@@ -323,6 +324,47 @@ std::string ports_list(const k8s::Service& svc) {
 }
 
 // Resolves `to` (and `port`) of a flow into a FlowTarget.
+// The backend an ALB sends a request to, by the Ingress's rules: the rules
+// whose host matches (exactly, or a "*.example.com" wildcard for one label;
+// a rule without a host matches any), then the longest matching path, an
+// Exact path before a Prefix one of the same length (Kubernetes Ingress
+// semantics; ImplementationSpecific is read as Prefix, as the ALB does
+// for paths without wildcards); else the default backend.
+const k8s::IngressBackend* match_ingress(const k8s::Ingress& ing, const std::string& host, const std::string& path) {
+  auto host_matches = [&](const std::string& rule) {
+    if (rule.empty()) return true;
+    if (rule.rfind("*.", 0) == 0) {
+      const auto dot = host.find('.');
+      return dot != std::string::npos && host.substr(dot) == rule.substr(1);
+    }
+    return rule == host;
+  };
+  // Prefix matching is element by element: /foo matches /foo and /foo/bar, not /foobar.
+  auto prefix_matches = [&](const std::string& prefix) {
+    std::string p = prefix;
+    while (p.size() > 1 && p.back() == '/') p.pop_back();
+    if (p == "/") return true;
+    return path == p || (path.size() > p.size() && path.compare(0, p.size(), p) == 0 && path[p.size()] == '/');
+  };
+  const k8s::IngressBackend* best = nullptr;
+  std::size_t best_length = 0;
+  bool best_exact = false;
+  for (const auto& rule : ing.rules) {
+    if (!host_matches(rule.host)) continue;
+    for (const auto& p : rule.paths) {
+      const bool exact = p.path_type == k8s::IngressPathType::Exact;
+      if (exact ? path != p.path : !prefix_matches(p.path)) continue;
+      if (best == nullptr || p.path.size() > best_length || (p.path.size() == best_length && exact && !best_exact)) {
+        best = &p.backend;
+        best_length = p.path.size();
+        best_exact = exact;
+      }
+    }
+  }
+  if (best != nullptr) return best;
+  return ing.default_backend ? &*ing.default_backend : nullptr;
+}
+
 FlowTarget resolve_target(const YamlReader& r, const YAML::Node& flow, const Scenario& s, const WorkloadRef& from) {
   const YAML::Node node = r.required(flow, "to", "flow");
   FlowTarget t;
@@ -355,6 +397,37 @@ FlowTarget resolve_target(const YamlReader& r, const YAML::Node& flow, const Sce
       t.address = *ref->address;
     } else if (ref->kind == "Node") {
       r.fail(node, "flow to: " + util::quote(text) + ": a node serves no requests; " + std::string(kTargetForms));
+    } else if (ref->kind == "Ingress") {
+      t.kind = FlowTarget::Kind::ingress;
+      const Cluster& cluster = cluster_of(r, node, *ref, s, from.cluster, &t.cluster);
+      const auto& objects = cluster.objects;
+      const auto i = objects.find_ingress(ref->namespace_name, ref->name);
+      if (!i) {
+        std::vector<std::string> names;
+        for (const auto& ing : objects.ingresses) names.push_back(ing.id);
+        r.fail(node, "flow to: " + util::quote(text) + ": cluster " + util::quote(cluster.name) + " has no Ingress " +
+                         util::quote(ref->namespace_name + "/" + ref->name) +
+                         util::did_you_mean(ref->namespace_name + "/" + ref->name, names));
+      }
+      if (!objects.ingresses[*i].makes_alb()) {
+        r.fail(node, "flow to: " + util::quote(text) + ": Ingress " + objects.ingresses[*i].id +
+                         " makes no ALB (its class is not served by the AWS Load Balancer Controller or EKS Auto Mode)");
+      }
+      t.ingress = *i;
+      if (const YAML::Node h = flow["host"]) t.host = r.string(h, "flow host");
+      if (const YAML::Node p = flow["path"]) {
+        t.path = r.string(p, "flow path");
+        if (t.path.empty() || t.path[0] != '/') r.fail(p, "flow path: expected a path starting with '/'");
+      }
+      const auto backend = match_ingress(objects.ingresses[*i], t.host, t.path);
+      const YAML::Node& at = flow["path"] ? flow["path"] : node;
+      if (!backend || !backend->service || !backend->service_port) {
+        r.fail(at, "flow to: no rule of Ingress " + objects.ingresses[*i].id + " sends host " +
+                       util::quote(t.host.empty() ? "(any)" : t.host) + " path " + util::quote(t.path) +
+                       " to a Service port, and it has no such default backend");
+      }
+      t.service = *backend->service;
+      t.backend_port = *backend->service_port;
     } else if (ref->kind == "Service" || ref->kind == "LoadBalancer") {
       t.kind = ref->kind == "Service" ? FlowTarget::Kind::service : FlowTarget::Kind::load_balancer;
       // Like a Kubernetes DNS name, a Service without a cluster is the caller's own.
@@ -420,13 +493,13 @@ FlowTarget resolve_target(const YamlReader& r, const YAML::Node& flow, const Sce
 }
 
 void load_hops(const YamlReader& r, const YAML::Node& hops, Scenario& s) {
-  keys(r, hops, {"sameNode", "sameAz", "crossAz", "azPairs", "transitGateway", "nlb", "natGateway", "internet"},
+  keys(r, hops, {"sameNode", "sameAz", "crossAz", "azPairs", "transitGateway", "nlb", "natGateway", "internet", "alb"},
        "hopLatency");
   HopLatencies& h = s.hops;
   const std::pair<const char*, Distribution*> fields[] = {
       {"sameNode", &h.same_node}, {"sameAz", &h.same_az},         {"crossAz", &h.cross_az},
       {"transitGateway", &h.transit_gateway}, {"nlb", &h.nlb}, {"natGateway", &h.nat_gateway},
-      {"internet", &h.internet}};
+      {"internet", &h.internet}, {"alb", &h.alb}};
   for (const auto& [key, field] : fields) {
     if (hops[key]) *field = distribution(r, hops[key], Quantity::duration, std::string("hopLatency.") + key);
   }
@@ -541,7 +614,7 @@ void load_flows(const YamlReader& r, const YAML::Node& traffic, Scenario& s) {
   for (const YAML::Node& f : traffic) {
     keys(r, f,
          {"name", "from", "to", "port", "rate", "arrivals", "clients", "thinkTime", "request", "response", "timeout",
-          "connectTimeout", "retries", "keepAlive"},
+          "connectTimeout", "retries", "keepAlive", "host", "path"},
          "flow");
     Flow flow;
     flow.where = r.at(f).str();
@@ -554,6 +627,11 @@ void load_flows(const YamlReader& r, const YAML::Node& traffic, Scenario& s) {
     if (!fresh) r.fail(name ? name : f, "flow name " + util::quote(flow.name) + " is already used by the flow at " + it->second);
     flow.from = workload(r, r.required(f, "from", "flow"), s, "flow from");
     flow.to = resolve_target(r, f, s, flow.from);
+    for (const char* key : {"host", "path"}) {
+      if (f[key] && flow.to.kind != FlowTarget::Kind::ingress) {
+        r.fail(f[key], std::string("flow ") + key + ": only for a flow to an Ingress (namespace/name[Ingress]), whose rules it picks");
+      }
+    }
     flow.arrivals = arrivals(r, f);
     if (f["request"]) flow.request_size = distribution(r, f["request"], Quantity::size, "flow request");
     if (f["response"]) flow.response_size = distribution(r, f["response"], Quantity::size, "flow response");

@@ -42,8 +42,20 @@ constexpr double kNatUsdPerByte = 0.045 / 1e9;
 // Envoy's retry budget never blocks fewer than 3 concurrent retries.
 constexpr std::uint64_t kMinRetryConcurrency = 3;
 
-enum class Failure : std::uint8_t { none, connect_timeout, refused, overloaded, dns_nxdomain, dns_failure, timeout };
-constexpr std::size_t kFailures = 7;
+enum class Failure : std::uint8_t {
+  none,
+  connect_timeout,
+  refused,
+  overloaded,
+  dns_nxdomain,
+  dns_failure,
+  timeout,
+  gateway_timeout
+};
+constexpr std::size_t kFailures = 8;
+// An ALB gives up connecting to a target after 10 s and answers 504 (its
+// target connection timeout, not configurable).
+constexpr Time kAlbTargetConnectTimeout = Time::s(10);
 constexpr std::size_t kReasons = 64;
 
 std::string failure_text(Failure f, reach::Reason reason) {
@@ -54,6 +66,7 @@ std::string failure_text(Failure f, reach::Reason reason) {
     case Failure::dns_nxdomain: return "DNS_NXDOMAIN";
     case Failure::dns_failure: return "DNS timeout";
     case Failure::timeout: return "timeout";
+    case Failure::gateway_timeout: return "504 from the ALB: " + std::string(reach::to_string(reason));
     case Failure::none: break;
   }
   return "ok";
@@ -198,6 +211,7 @@ struct FlowState {
   const scenario::RetryPolicy* retries = nullptr;
   bool mesh_client = false;
   std::uint32_t next_client = 0;
+  std::uint64_t alb_turn = 0;  // round robin over the ALB's targets
 
   void arrive();
   void turn_on();
@@ -308,6 +322,8 @@ class Engine {
                               bool same_zone_first, bool node_local);
   std::optional<Connection> connect_service(FlowState& f, std::uint32_t client, std::uint32_t cluster,
                                             std::uint32_t service, std::uint32_t service_port, Outcome& failure);
+  // The ALB picks a target for each request, round robin over its targets.
+  std::optional<Connection> through_alb(FlowState& f, std::uint32_t client, Outcome& failure);
   std::optional<Connection> connect_load_balancer(FlowState& f, std::uint32_t client, std::uint32_t cluster,
                                                   std::uint32_t service, std::uint32_t service_port,
                                                   std::optional<std::uint32_t> lb_az, Outcome& failure);
@@ -384,6 +400,11 @@ Engine::Engine(const scenario::Scenario& scen, const RunOptions& options, RunRes
     switch (spec.to.kind) {
       case Kind::workload:
         d.endpoints = world.pods_of(spec.to.workload);
+        break;
+      case Kind::ingress:
+        d.cluster = spec.to.cluster;
+        d.service = spec.to.service;
+        d.endpoints = world.endpoints(d.cluster, d.service);
         break;
       case Kind::service:
       case Kind::load_balancer: {
@@ -551,6 +572,45 @@ std::optional<Connection> Engine::connect_load_balancer(FlowState& f, std::uint3
   return Connection{ep, &world.load_balancer(client, cluster, service, service_port, az, via, ep, *port), *port};
 }
 
+std::optional<Connection> Engine::through_alb(FlowState& f, std::uint32_t client, Outcome& failure) {
+  const auto& to = f.spec.to;
+  const k8s::Ingress& ing = s.clusters[to.cluster].objects.ingresses[to.ingress];
+  const std::vector<std::uint32_t>& pods = world.endpoints(to.cluster, to.service);
+  if (pods.empty()) {
+    // An ALB with no healthy target answers 503 at once.
+    failure = {Failure::overloaded, reach::Reason::NO_ENDPOINTS};
+    return std::nullopt;
+  }
+  bool ip_targets = ing.alb.target_type == k8s::NlbTargetType::Ip;
+  for (const auto& rule : ing.rules) {
+    for (const auto& path : rule.paths) {
+      if (path.backend.service == to.service) ip_targets = path.backend.target_type == k8s::NlbTargetType::Ip;
+    }
+  }
+  // Cross-zone load balancing is always on for an ALB: any target, in turn.
+  std::uint32_t ep = 0;
+  std::uint32_t via = kNone;
+  if (ip_targets) {
+    ep = pods[f.alb_turn++ % pods.size()];
+  } else {
+    std::vector<std::uint32_t> nodes;
+    for (std::uint32_t n = 0; n < world.layout().nodes.size(); ++n) {
+      if (world.layout().nodes[n].cluster == to.cluster) nodes.push_back(n);
+    }
+    via = nodes[f.alb_turn++ % nodes.size()];
+    ep = pods[f.choice.uniform_below(pods.size())];  // kube-proxy on that node
+  }
+  const auto port = target_port(s, world, ep, s.clusters[to.cluster].objects.services[to.service].ports[to.backend_port]);
+  if (!port) {
+    failure = {Failure::gateway_timeout, reach::Reason::TARGET_PORT_NOT_FOUND};
+    return std::nullopt;
+  }
+  // The ALB node in the client's AZ (it has one in each AZ of the cluster).
+  const std::uint32_t az = world.pod(client).az;
+  return Connection{ep, &world.alb(client, to.cluster, to.ingress, to.service, to.backend_port, az, via, ep, *port),
+                    *port};
+}
+
 // Where an address from DNS leads.
 std::optional<Connection> Engine::open_target(FlowState& f, std::uint32_t client, net::Ipv4Address address,
                                               std::uint16_t port, Outcome& failure) {
@@ -638,6 +698,9 @@ Task<> Engine::attempt(FlowState& f, std::uint32_t client, Pending* p) {
         conn = connect_load_balancer(f, client, f.dest.cluster, f.dest.service, f.dest.service_port, std::nullopt,
                                      failure);
         break;
+      case Kind::ingress:
+        conn = through_alb(f, client, failure);
+        break;
       case Kind::address:
         conn = open_target(f, client, f.dest.address, f.spec.to.port.value_or(80), failure);
         break;
@@ -663,7 +726,14 @@ Task<> Engine::attempt(FlowState& f, std::uint32_t client, Pending* p) {
       p->server_pod = conn->endpoint;
       p->port = conn->port;
       Timeline line{stages, p, sim.now()};
-      if (!plan.allowed) {
+      if (plan.proxied) {
+        // The client's connection ends at the ALB; what lies behind it is
+        // the ALB's own business, request by request.
+        std::array<Time, kStages> hops{};
+        Timeline rtt{hops, nullptr, Time{}};
+        line.spend(Stage::connect, route_latency(f, plan.to_proxy, rtt) + route_latency(f, plan.from_proxy, rtt));
+        co_await sim.sleep(line.cursor - sim.now());
+      } else if (!plan.allowed) {
         // Security groups, network ACLs, NetworkPolicies and missing routes
         // drop packets: SYNs go unanswered until the connect timeout.
         line.spend(Stage::connect, f.spec.connect_timeout);
@@ -688,6 +758,19 @@ Task<> Engine::attempt(FlowState& f, std::uint32_t client, Pending* p) {
       Timeline line{stages, p, sim.now()};
       line.spend(Stage::connect, f.spec.connect_timeout);
       co_await sim.sleep(f.spec.connect_timeout);
+    }
+  }
+  // Behind an ALB each request goes to the target the ALB picks for it.
+  if (conn && f.dest.kind == Kind::ingress) {
+    if (!p->new_connection) conn = through_alb(f, client, failure);
+    if (conn && !conn->plan->allowed) {
+      // The ALB cannot reach the target: it tries for 10 s, then answers 504.
+      Timeline line{stages, p, sim.now()};
+      line.spend(Stage::load_balancer, kAlbTargetConnectTimeout);
+      co_await sim.sleep(kAlbTargetConnectTimeout);
+      failure = {Failure::gateway_timeout, conn->plan->reason};
+      if (f.spec.keep_alive) idle.push_back(*conn);  // the client's connection to the ALB stays
+      conn.reset();
     }
   }
   if (conn) {

@@ -226,9 +226,16 @@ const PairPlan& RunWorld::load_balancer(std::uint32_t from, std::uint32_t cluste
   const reach::Verdict v =
       conn_.pod_via_load_balancer(from, cluster, service, service_port, to, k8s::Protocol::Tcp, target_port);
   PairPlan& plan = plans_.emplace_back(verdict_plan(v));
-  // client node -> NLB in lb_az -> (instance targets: via_node's NodePort,
-  // kube-proxy) -> endpoint pod's node. The NLB opens its own connection, so
-  // the load balancer's node is a waypoint both ways.
+  balancer_routes(plan, from, lb_az, via_node, to, Stage::load_balancer, &s_.hops.nlb);
+  plan_index_.emplace(key, &plan);
+  return plan;
+}
+
+void RunWorld::balancer_routes(PairPlan& plan, std::uint32_t from, std::uint32_t lb_az, std::uint32_t via_node,
+                               std::uint32_t to, Stage stage, const scenario::Distribution* hop) const {
+  // client node -> balancer in lb_az -> (instance targets: via_node's
+  // NodePort, kube-proxy) -> endpoint pod's node. The balancer opens its own
+  // connection, so it is a waypoint both ways.
   const NodeSite& client = nodes_[pods_[from].node];
   const std::uint32_t target_node = pods_[to].node;
   const NodeSite& server = nodes_[target_node];
@@ -246,10 +253,30 @@ const PairPlan& RunWorld::load_balancer(std::uint32_t from, std::uint32_t cluste
     if (dir == 1) std::reverse(points, points + count);
     for (std::size_t i = 0; i + 1 < count; ++i) {
       add_segment(r, points[i], points[i + 1]);
-      if (i + 1 == lb) r.add(Stage::load_balancer, &s_.hops.nlb);
+      if (i + 1 == lb) r.add(stage, hop);
     }
     r.add_link(dir == 0 ? server.nic_in : client.nic_in);
     r.add(Stage::network, &s_.hops.same_node);
+  }
+}
+
+const PairPlan& RunWorld::alb(std::uint32_t from, std::uint32_t cluster, std::uint32_t ingress, std::uint32_t service,
+                              std::uint32_t service_port, std::uint32_t alb_az, std::uint32_t via_node,
+                              std::uint32_t to, std::uint16_t target_port) {
+  const auto key = std::tuple(3, from, to, std::uint32_t{target_port},
+                              (std::uint64_t{cluster} << 48) ^ (std::uint64_t{ingress} << 24) ^
+                                  (std::uint64_t{service_port} << 40) ^ (std::uint64_t{alb_az} << 32) ^ via_node ^
+                                  (std::uint64_t{service} << 8));
+  if (const auto it = plan_index_.find(key); it != plan_index_.end()) return *it->second;
+  const reach::Verdict v = conn_.pod_via_alb(from, cluster, ingress, service, service_port, to, target_port);
+  PairPlan& plan = plans_.emplace_back(verdict_plan(v));
+  balancer_routes(plan, from, alb_az, via_node, to, Stage::load_balancer, &s_.hops.alb);
+  // The client's connection ends at the ALB: veth, to the ALB's AZ, and back.
+  const NodeSite& client = nodes_[pods_[from].node];
+  plan.proxied = true;
+  for (Route* r : {&plan.to_proxy, &plan.from_proxy}) {
+    r->add(Stage::network, &s_.hops.same_node);
+    add_segment(*r, client.az, alb_az);
   }
   plan_index_.emplace(key, &plan);
   return plan;

@@ -65,6 +65,11 @@ struct PairPlan {
   reach::Reason reason = reach::Reason::NO_ROUTE;
   Route forward;
   Route back;
+  // Through a proxy (an ALB): the client's connection ends there, so its
+  // handshake crosses only these.
+  bool proxied = false;
+  Route to_proxy;
+  Route from_proxy;
 };
 
 class RunWorld {
@@ -103,9 +108,17 @@ class RunWorld {
   const PairPlan& load_balancer(std::uint32_t from, std::uint32_t cluster, std::uint32_t service,
                                 std::uint32_t service_port, std::uint32_t lb_az, std::uint32_t via_node,
                                 std::uint32_t to, std::uint16_t target_port);
+  // The plan from a pod through an Ingress's ALB (in `alb_az`) to an
+  // endpoint of the backend Service; instance targets pass `via_node`.
+  const PairPlan& alb(std::uint32_t from, std::uint32_t cluster, std::uint32_t ingress, std::uint32_t service,
+                      std::uint32_t service_port, std::uint32_t alb_az, std::uint32_t via_node, std::uint32_t to,
+                      std::uint16_t target_port);
 
  private:
   void add_segment(Route& r, std::uint32_t az_a, std::uint32_t az_b) const;
+  // client -> balancer in lb_az (its hop) -> [via_node, kube-proxy] -> the pod, and back.
+  void balancer_routes(PairPlan& plan, std::uint32_t from, std::uint32_t lb_az, std::uint32_t via_node,
+                       std::uint32_t to, Stage stage, const scenario::Distribution* hop) const;
   void build_routes(PairPlan& plan, const reach::Verdict& v, std::uint32_t from_node, std::uint32_t to_node,
                     bool external);
   std::uint32_t tgw_link(const std::string& attachment);

@@ -6,6 +6,7 @@
 //   web/frontend                 the same when the scenario has one cluster
 //   web/cart[Service]            a Service (its ClusterIP, then an endpoint pod)
 //   web/cart[LoadBalancer]       the AWS load balancer of a LoadBalancer Service
+//   web/shop[Ingress]            the ALB of an Ingress (flows only)
 //   web/frontend[Deployment]     a workload of that kind (when names clash)
 //   web/debug[Pod]               a bare pod (a workload of kind Pod)
 //   shop/general-1[Node]         a node: cluster/nodegroup-index (from 1)

@@ -70,11 +70,15 @@ struct Arrivals {
 // (an unknown name is a load error); a DNS name is resolved at run time by
 // the caller's DNS, so NXDOMAIN is a run outcome, not a load error.
 struct FlowTarget {
-  enum class Kind : std::uint8_t { workload, service, load_balancer, address, dns_name };
+  enum class Kind : std::uint8_t { workload, service, load_balancer, ingress, address, dns_name };
   Kind kind = Kind::workload;
   WorkloadRef workload;            // workload: its pods, directly
-  std::uint32_t cluster = 0;       // service, load_balancer: the Service's cluster
-  std::uint32_t service = 0;       //   and index into Cluster::objects.services
+  std::uint32_t cluster = 0;       // service, load_balancer, ingress: the object's cluster
+  std::uint32_t service = 0;       //   and index into Cluster::objects.services (ingress: the backend's)
+  std::uint32_t ingress = 0;       // ingress: index into Cluster::objects.ingresses
+  std::uint32_t backend_port = 0;  // ingress: index into the backend Service's ports
+  std::string host;                // ingress: the request's Host ("" matches rules without a host)
+  std::string path = "/";          // ingress: the request's path, which picks the rule
   net::Ipv4Address address;        // address: a pod, node, ClusterIP or external address
   std::string dns_name;            // dns_name: as written ("cart.web", "cart.web.svc.cluster.local")
   std::optional<std::uint16_t> port;  // the port asked for; default: the Service's or container's first
@@ -121,6 +125,7 @@ struct HopLatencies {
   Distribution nlb = {Distribution::Kind::lognormal, 0, 100e3, 0.3};
   Distribution nat_gateway = {Distribution::Kind::lognormal, 0, 100e3, 0.3};
   Distribution internet = {Distribution::Kind::lognormal, 0, 10e6, 0.3};  // VPC edge to an external address, one way
+  Distribution alb = {Distribution::Kind::lognormal, 0, 400e3, 0.4};  // an ALB's proxying of one message
 };
 
 // kube-proxy's data path, per cluster.
