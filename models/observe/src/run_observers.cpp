@@ -77,7 +77,11 @@ void RunFiles::begin(const traffic::RunContext& context) {
       // The run's DNS world names ENIs as `eksim node` does: "cluster/group-i/eni-<device>".
       pod_interface_[i] = flows_->interface(aws_eni_id(context.dns_world.pods[i].eni));
     }
-    next_port_.assign(pods.size(), kFirstEphemeral);
+    for (const auto& node : context.dns_world.nodes) {
+      node_interface_.push_back(flows_->interface(aws_eni_id(node.primary_eni)));
+    }
+    // A counter per pod, and one per node for the connections SNATed to its address.
+    next_port_.assign(pods.size() + context.layout.nodes.size(), kFirstEphemeral);
   }
   if (options_.access_log) {
     // The Host the client asks for: a Service's cluster DNS name and port, a
@@ -108,13 +112,13 @@ void RunFiles::request_done(const RequestRecord& r) {
   if (chrome_ && r.id % *options_.trace_every == 0) log_trace(r);
 }
 
-std::uint16_t RunFiles::source_port(const RequestRecord& r, bool new_connection) {
+std::uint16_t RunFiles::source_port(const RequestRecord& r, bool new_connection, std::size_t counter) {
   const std::uint64_t key = (static_cast<std::uint64_t>(r.client_pod) << 40) ^
                             (static_cast<std::uint64_t>(r.server_pod) << 16) ^ r.port;
   if (!new_connection) {
     if (const auto it = open_port_.find(key); it != open_port_.end()) return it->second;
   }
-  std::uint16_t& next = next_port_[r.client_pod];
+  std::uint16_t& next = next_port_[counter];
   const std::uint16_t port = next;
   next = next == kLastEphemeral ? kFirstEphemeral : static_cast<std::uint16_t>(next + 1);
   open_port_[key] = port;
@@ -125,19 +129,29 @@ void RunFiles::log_flows(const RequestRecord& r) {
   // No server pod: an external address, a Service without endpoints (kube-proxy
   // rejects in the node) or a failed lookup; nothing pod to pod crossed an ENI.
   if (r.server_pod == kNoPod) return;
-  const auto& pods = context_->layout.pods;
-  const auto& client = pods[r.client_pod];
-  const auto& server = pods[r.server_pod];
+  // Through a load balancer the client talks to the balancer and the target
+  // hears from the balancer's addresses, which eksim does not model.
+  const auto& s = context_->scenario;
+  const auto kind = s.flows[r.flow].to.kind;
+  if (kind == scenario::FlowTarget::Kind::load_balancer || kind == scenario::FlowTarget::Kind::ingress) return;
+  const auto& layout = context_->layout;
+  const auto& client = layout.pods[r.client_pod];
+  const auto& server = layout.pods[r.server_pod];
   // Pods on one node talk through the host's routes: no packet crosses an ENI.
   if (client.node == server.node) return;
-  const std::uint32_t client_eni = pod_interface_[r.client_pod];
+  // Leaving its VPC (peering, Transit Gateway), a pod's traffic is SNATed by
+  // the VPC CNI to its node's address and leaves through the node's eth0.
+  const bool snat = s.clusters[client.cluster].vpc != s.clusters[server.cluster].vpc;
+  const net::Ipv4Address client_address = snat ? layout.nodes[client.node].address : client.address;
+  const std::uint32_t client_eni = snat ? node_interface_[client.node] : pod_interface_[r.client_pod];
   const std::uint32_t server_eni = pod_interface_[r.server_pod];
+  const std::size_t port_counter = snat ? layout.pods.size() + client.node : r.client_pod;
   using Action = FlowAction;
   auto out = [&](std::uint16_t sport, Action a) {
-    return FlowLogAggregator::Packets{client.address, server.address, sport, r.port, 6, a};
+    return FlowLogAggregator::Packets{client_address, server.address, sport, r.port, 6, a};
   };
   auto back = [&](std::uint16_t sport, Action a) {
-    return FlowLogAggregator::Packets{server.address, client.address, r.port, sport, 6, a};
+    return FlowLogAggregator::Packets{server.address, client_address, r.port, sport, 6, a};
   };
 
   const std::string_view reason = connect_timeout_reason(r);
@@ -153,7 +167,7 @@ void RunFiles::log_flows(const RequestRecord& r) {
                                 reason == "TARGET_PORT_NOT_FOUND";
     for (const auto& span : r.spans) {
       if (span.stage != Stage::connect) continue;
-      const std::uint16_t sport = source_port(r, true);
+      const std::uint16_t sport = source_port(r, true, port_counter);
       for (const std::int64_t offset : kSynOffsetsS) {
         const sim::Time at = span.start + sim::Time::s(offset);
         if (offset > 0 && at >= span.start + span.duration) break;
@@ -169,7 +183,7 @@ void RunFiles::log_flows(const RequestRecord& r) {
 
   // A connection carried the request: handshake (SYN, SYN-ACK, ACK) when it
   // was new, data in MSS-sized segments, one delayed ACK per two segments.
-  const std::uint16_t sport = source_port(r, r.new_connection);
+  const std::uint16_t sport = source_port(r, r.new_connection, port_counter);
   const std::uint64_t request_segments = segments_for(r.request_bytes);
   const std::uint64_t response_segments = segments_for(r.response_bytes);
   const std::uint64_t request_acks = (request_segments + 1) / 2;

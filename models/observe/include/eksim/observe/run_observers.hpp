@@ -66,13 +66,15 @@ class RunFiles final : public traffic::RunObserver {
   void log_flows(const traffic::RequestRecord& r);
   void log_access(const traffic::RequestRecord& r);
   void log_trace(const traffic::RequestRecord& r);
-  std::uint16_t source_port(const traffic::RequestRecord& r, bool new_connection);
+  // A new connection takes the next port of `counter` (into next_port_); a kept-alive one reuses its port.
+  std::uint16_t source_port(const traffic::RequestRecord& r, bool new_connection, std::size_t counter);
 
   RunFilesOptions options_;
   std::optional<traffic::RunContext> context_;
   std::unique_ptr<FlowLogAggregator> flows_;
   std::vector<std::uint32_t> pod_interface_;  // per layout pod: its ENI in flows_
-  std::vector<std::uint16_t> next_port_;      // per layout pod: the next ephemeral port
+  std::vector<std::uint32_t> node_interface_;  // per layout node: its primary ENI in flows_
+  std::vector<std::uint16_t> next_port_;      // per layout pod, then per node (SNAT): the next ephemeral port
   std::unordered_map<std::uint64_t, std::uint16_t> open_port_;  // (client, server, port) -> last source port
   std::vector<std::string> authority_;        // per flow: :authority for access logs ("" : the endpoint's address)
   std::unique_ptr<ChromeTrace> chrome_;
