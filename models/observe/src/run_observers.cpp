@@ -267,6 +267,8 @@ void RunFiles::log_access(const RequestRecord& r) {
     } else if (r.cause == "timeout") {
       out.response_code = 504;
       out.response_flags = "UT";
+    } else if (r.cause.rfind("504", 0) == 0) {
+      out.response_code = 504;  // an ALB's own answer: the upstream responded
     } else {
       // Connection failures: no healthy upstream without endpoints, else a failed connection.
       out.response_code = 503;
