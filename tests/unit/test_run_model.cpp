@@ -325,3 +325,24 @@ TEST_CASE("through an ALB: a proxy the client connects to, routing by path", "[r
   CHECK(blocked.errors[0].cause == "504 from the ALB: NETPOL_INGRESS_DENY");
   CHECK(blocked.failed == blocked.requests);
 }
+
+TEST_CASE("through API Gateway and its VPC link to an NLB", "[run][lb]") {
+  auto s = two_az({"via-api"});
+  s.hops.api_gateway = Distribution::constant_of(2e6);
+  s.hops.nlb = Distribution::constant_of(200e3);
+  s.servers[2].service_time = Distribution::constant_of(5e6);
+  auto& f = s.flows[0];
+  f.arrivals.kind = eksim::scenario::Arrivals::Kind::closed;
+  f.arrivals.clients = 1;
+  RunOptions o;
+  o.duration = Time::s(2);
+  const auto out = run_scenario(s, o).flows[0];
+  REQUIRE(out.completed > 100);
+  // veth 20 + to the API's endpoint in the client's AZ 120 + API Gateway
+  // 2,000 + to the NLB node in the target's AZ (cross AZ) 500 + NLB 200 +
+  // same AZ 120 + veth 20 = 2,980 us each way; the client's connection ends
+  // at the API (handshake 2 x 140 us).
+  CHECK(out.latency.min() == 2 * 2'980'000 + 5'000'000);
+  CHECK(out.latency.max() == 2 * 2'980'000 + 2 * 140'000 + 5'000'000);
+  CHECK(stage(out, Stage::api_gateway) == Approx(4e6));
+}

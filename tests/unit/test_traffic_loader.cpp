@@ -480,7 +480,8 @@ TEST_CASE("traffic keys: bad input names its place, what was expected and the cl
   CHECK(error_of(flow + "    to: cart\n") ==
         at(16, 9, "flow to: 'cart': expected a workload (cluster/namespace/name, or namespace/name with one cluster), a "
                   "Service (namespace/name[Service] or cluster/namespace/name[Service]), a load balancer "
-                  "(namespace/name[LoadBalancer]), an Ingress's ALB (namespace/name[Ingress]), an IPv4 address, a DNS name "
+                  "(namespace/name[LoadBalancer]), an Ingress's ALB (namespace/name[Ingress]), an API gateway "
+                   "(name[ApiGateway]), an IPv4 address, a DNS name "
                    "(cart.web, cart.web.svc.cluster.local, "
                   "api.example.com) or a URL (http://cart.web:8080/path)"));
   CHECK(error_of(two + "traffic:\n  - {from: east/web/frontnd, to: east/web/cart, rate: 1/s}\n") ==

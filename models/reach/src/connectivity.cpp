@@ -588,6 +588,7 @@ struct Connectivity::Impl {
     bool ip_targets = false;
     const std::vector<k8s::IpCidr>* source_ranges = nullptr;
     std::string source_ranges_name;  // the setting that lists them
+    bool source_in_vpc = false;      // an address source inside the VPC (an API gateway's VPC link ENI)
   };
 
   [[nodiscard]] Verdict via_load_balancer(std::optional<std::uint32_t> src_pod,
@@ -639,7 +640,7 @@ struct Connectivity::Impl {
                           "gateway) in VPC " + s.network.vpcs[vpc].name + ", and it has none"};
       return v;
     }
-    if (!internet && !src_pod) {
+    if (!internet && !src_pod && !lb.source_in_vpc) {
       v.blocked = Blocked{Reason::NO_ROUTE, component, "",
                           "the load balancer is internal (scheme internal): " + client.to_string() +
                               " outside the VPC cannot reach it"};
@@ -1164,6 +1165,19 @@ Verdict Connectivity::pod_to_pod(std::uint32_t from, std::uint32_t to, k8s::Prot
 Verdict Connectivity::pod_to_address(std::uint32_t from, net::Ipv4Address to, k8s::Protocol protocol,
                                      std::uint16_t port) const {
   return impl_->pod_to_address(from, to, protocol, port);
+}
+
+Verdict Connectivity::address_via_load_balancer(net::Ipv4Address from, std::uint32_t cluster, std::uint32_t service,
+                                                std::uint32_t service_port, std::uint32_t to, k8s::Protocol protocol,
+                                                std::uint16_t target_port) const {
+  const k8s::Service& svc = impl_->s.clusters[cluster].objects.services[service];
+  const k8s::AwsLoadBalancer& lb = *svc.load_balancer;
+  return impl_->via_balancer(std::nullopt, from,
+                             {svc.id, "load balancer of " + svc.id,
+                              lb.scheme == k8s::LoadBalancerScheme::InternetFacing,
+                              lb.target_type == k8s::NlbTargetType::Ip, &lb.source_ranges, "loadBalancerSourceRanges",
+                              true},
+                             impl_->layout.node_ports[cluster][service][service_port], to, protocol, target_port);
 }
 
 Verdict Connectivity::pod_via_alb(std::uint32_t from, std::uint32_t cluster, std::uint32_t ingress,

@@ -109,7 +109,7 @@ Scenario load(const YamlReader& r, ReferencedFiles files) {
   if (!root.IsDefined() || root.IsNull()) r.fail(root, "the scenario file is empty");
   r.check_keys(root,
                {"scenario", "regions", "prefixLists", "vpcs", "peerings", "transitGateways", "clusters", "hopLatency",
-                "mesh", "servers", "traffic", "policy", "expect", "dns", "privateHostedZones", "cloudMap", "dnsTraffic"},
+                "mesh", "servers", "traffic", "apiGateways", "policy", "expect", "dns", "privateHostedZones", "cloudMap", "dnsTraffic"},
                "scenario file");
 
   Scenario s;

@@ -297,7 +297,7 @@ std::optional<Url> parse_url(std::string_view text, std::string* error) {
 constexpr std::string_view kTargetForms =
     "expected a workload (cluster/namespace/name, or namespace/name with one cluster), a Service "
     "(namespace/name[Service] or cluster/namespace/name[Service]), a load balancer (namespace/name[LoadBalancer]), "
-    "an Ingress's ALB (namespace/name[Ingress]), "
+    "an Ingress's ALB (namespace/name[Ingress]), an API gateway (name[ApiGateway]), "
     "an IPv4 address, a DNS name (cart.web, cart.web.svc.cluster.local, api.example.com) or a URL "
     "(http://cart.web:8080/path)";
 
@@ -385,6 +385,20 @@ FlowTarget resolve_target(const YamlReader& r, const YAML::Node& flow, const Sce
     } else {
       r.fail(node, "flow to: " + util::quote(text) + ": " + util::quote(url->host) + " is neither an IPv4 address nor a DNS name");
     }
+  } else if (text.size() > 12 && text.compare(text.size() - 12, 12, "[ApiGateway]") == 0) {
+    const std::string name = text.substr(0, text.size() - 12);
+    std::vector<std::string> names;
+    for (std::uint32_t i = 0; i < s.api_gateways.size(); ++i) {
+      names.push_back(s.api_gateways[i].name);
+      if (s.api_gateways[i].name == name) t.api_gateway = i;
+    }
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      r.fail(node, "flow to: " + util::quote(text) + ": no API gateway " + util::quote(name) + util::did_you_mean(name, names) +
+                       " (declare it under apiGateways)");
+    }
+    t.kind = FlowTarget::Kind::api_gateway;
+    t.cluster = s.api_gateways[t.api_gateway].cluster;
+    t.service = s.api_gateways[t.api_gateway].service;
   } else if (text.find('/') == std::string::npos && text.back() != ']' && !net::parse_ipv4(text, nullptr)) {
     if (!dns_name_ok(text, false)) r.fail(node, "flow to: " + util::quote(text) + ": " + std::string(kTargetForms));
     t.kind = FlowTarget::Kind::dns_name;
@@ -451,7 +465,8 @@ FlowTarget resolve_target(const YamlReader& r, const YAML::Node& flow, const Sce
   }
 
   const k8s::Service* service = nullptr;
-  if (t.kind == FlowTarget::Kind::service || t.kind == FlowTarget::Kind::load_balancer) {
+  if (t.kind == FlowTarget::Kind::service || t.kind == FlowTarget::Kind::load_balancer ||
+      t.kind == FlowTarget::Kind::api_gateway) {
     service = &s.clusters[t.cluster].objects.services[t.service];
   }
   const YAML::Node port_node = flow["port"];
@@ -493,13 +508,14 @@ FlowTarget resolve_target(const YamlReader& r, const YAML::Node& flow, const Sce
 }
 
 void load_hops(const YamlReader& r, const YAML::Node& hops, Scenario& s) {
-  keys(r, hops, {"sameNode", "sameAz", "crossAz", "azPairs", "transitGateway", "nlb", "natGateway", "internet", "alb"},
+  keys(r, hops, {"sameNode", "sameAz", "crossAz", "azPairs", "transitGateway", "nlb", "natGateway", "internet", "alb",
+                 "apiGateway"},
        "hopLatency");
   HopLatencies& h = s.hops;
   const std::pair<const char*, Distribution*> fields[] = {
       {"sameNode", &h.same_node}, {"sameAz", &h.same_az},         {"crossAz", &h.cross_az},
       {"transitGateway", &h.transit_gateway}, {"nlb", &h.nlb}, {"natGateway", &h.nat_gateway},
-      {"internet", &h.internet}, {"alb", &h.alb}};
+      {"internet", &h.internet}, {"alb", &h.alb}, {"apiGateway", &h.api_gateway}};
   for (const auto& [key, field] : fields) {
     if (hops[key]) *field = distribution(r, hops[key], Quantity::duration, std::string("hopLatency.") + key);
   }
@@ -727,7 +743,49 @@ std::optional<Distribution> parse_distribution(std::string_view text, Quantity q
   return b;
 }
 
+// apiGateways: [{name, vpcLink: namespace/name[LoadBalancer]}]
+void load_api_gateways(const YamlReader& r, const YAML::Node& list, Scenario& s) {
+  r.expect_sequence(list, "apiGateways");
+  for (const YAML::Node& g : list) {
+    keys(r, g, {"name", "vpcLink"}, "API gateway");
+    ApiGateway gw;
+    gw.where = r.at(g).str();
+    const YAML::Node name = r.required(g, "name", "API gateway");
+    gw.name = r.string(name, "API gateway name");
+    if (!dns_name_ok(gw.name, true) || gw.name.find('.') != std::string::npos) {
+      r.fail(name, "API gateway name: expected a name of letters, digits and '-'");
+    }
+    for (const auto& other : s.api_gateways) {
+      if (other.name == gw.name) r.fail(name, "API gateway name: " + util::quote(gw.name) + " is already declared at " + other.where);
+    }
+    const YAML::Node link = r.required(g, "vpcLink", "API gateway");
+    const std::string text = r.string(link, "API gateway vpcLink");
+    std::string error;
+    const auto ref = parse_endpoint_ref(text, &error);
+    if (!ref || ref->kind != "LoadBalancer") {
+      r.fail(link, "API gateway vpcLink: expected the NLB of a LoadBalancer Service, namespace/name[LoadBalancer] or "
+                   "cluster/namespace/name[LoadBalancer]");
+    }
+    const Cluster& cluster = cluster_of(r, link, *ref, s, 0, &gw.cluster);
+    const auto i = cluster.objects.find_service(ref->namespace_name, ref->name);
+    if (!i || !cluster.objects.services[*i].load_balancer ||
+        cluster.objects.services[*i].load_balancer->kind != k8s::LoadBalancerKind::Network) {
+      std::vector<std::string> names;
+      for (const auto& svc : cluster.objects.services) {
+        if (svc.load_balancer && svc.load_balancer->kind == k8s::LoadBalancerKind::Network) names.push_back(svc.id);
+      }
+      r.fail(link, "API gateway vpcLink: cluster " + util::quote(cluster.name) + " has no NLB Service " +
+                       util::quote(ref->namespace_name + "/" + ref->name) +
+                       util::did_you_mean(ref->namespace_name + "/" + ref->name, names) +
+                       " (a VPC link for a REST or HTTP API targets a Network Load Balancer)");
+    }
+    gw.service = *i;
+    s.api_gateways.push_back(std::move(gw));
+  }
+}
+
 void load_traffic(const YamlReader& r, const YAML::Node& root, Scenario& s) {
+  if (const YAML::Node gws = root["apiGateways"]) load_api_gateways(r, gws, s);
   if (const YAML::Node hops = root["hopLatency"]) load_hops(r, hops, s);
   if (const YAML::Node mesh = root["mesh"]) load_mesh(r, mesh, s.mesh);
   if (const YAML::Node servers = root["servers"]) load_servers(r, servers, s);

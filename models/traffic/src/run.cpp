@@ -50,9 +50,13 @@ enum class Failure : std::uint8_t {
   dns_nxdomain,
   dns_failure,
   timeout,
-  gateway_timeout
+  gateway_timeout,
+  api_gateway_timeout
 };
-constexpr std::size_t kFailures = 8;
+constexpr std::size_t kFailures = 9;
+// API Gateway gives an integration 29 s (its default integration timeout)
+// before it answers 504.
+constexpr Time kApiGatewayIntegrationTimeout = Time::s(29);
 // An ALB gives up connecting to a target after 10 s and answers 504 (its
 // target connection timeout, not configurable).
 constexpr Time kAlbTargetConnectTimeout = Time::s(10);
@@ -67,6 +71,7 @@ std::string failure_text(Failure f, reach::Reason reason) {
     case Failure::dns_failure: return "DNS timeout";
     case Failure::timeout: return "timeout";
     case Failure::gateway_timeout: return "504 from the ALB: " + std::string(reach::to_string(reason));
+    case Failure::api_gateway_timeout: return "504 from API Gateway: " + std::string(reach::to_string(reason));
     case Failure::none: break;
   }
   return "ok";
@@ -326,7 +331,8 @@ class Engine {
   std::optional<Connection> through_alb(FlowState& f, std::uint32_t client, Outcome& failure);
   std::optional<Connection> connect_load_balancer(FlowState& f, std::uint32_t client, std::uint32_t cluster,
                                                   std::uint32_t service, std::uint32_t service_port,
-                                                  std::optional<std::uint32_t> lb_az, Outcome& failure);
+                                                  std::optional<std::uint32_t> lb_az, Outcome& failure,
+                                                  bool via_api_gateway = false);
   Time kube_proxy_cost(std::uint32_t cluster, std::uint32_t service) const;
   void record_bytes(FlowState& f, const Route& r, double bytes);
 };
@@ -401,11 +407,17 @@ Engine::Engine(const scenario::Scenario& scen, const RunOptions& options, RunRes
       case Kind::workload:
         d.endpoints = world.pods_of(spec.to.workload);
         break;
-      case Kind::ingress:
+      case Kind::api_gateway:
+      case Kind::ingress: {
         d.cluster = spec.to.cluster;
         d.service = spec.to.service;
         d.endpoints = world.endpoints(d.cluster, d.service);
+        const auto& ports = s.clusters[d.cluster].objects.services[d.service].ports;
+        for (std::uint32_t p = 0; p < ports.size(); ++p) {
+          if (spec.to.port && ports[p].port == *spec.to.port) d.service_port = p;
+        }
         break;
+      }
       case Kind::service:
       case Kind::load_balancer: {
         d.cluster = spec.to.cluster;
@@ -515,7 +527,8 @@ std::optional<Connection> Engine::connect_service(FlowState& f, std::uint32_t cl
 
 std::optional<Connection> Engine::connect_load_balancer(FlowState& f, std::uint32_t client, std::uint32_t cluster,
                                                         std::uint32_t service, std::uint32_t service_port,
-                                                        std::optional<std::uint32_t> lb_az, Outcome& failure) {
+                                                        std::optional<std::uint32_t> lb_az, Outcome& failure,
+                                                        bool via_api_gateway) {
   const k8s::Service& svc = s.clusters[cluster].objects.services[service];
   const std::vector<std::uint32_t>& pods = world.endpoints(cluster, service);
   if (pods.empty() || !svc.load_balancer || svc.ports.empty()) {
@@ -569,7 +582,11 @@ std::optional<Connection> Engine::connect_load_balancer(FlowState& f, std::uint3
     failure = {Failure::connect_timeout, reach::Reason::TARGET_PORT_NOT_FOUND};
     return std::nullopt;
   }
-  return Connection{ep, &world.load_balancer(client, cluster, service, service_port, az, via, ep, *port), *port};
+  return Connection{ep,
+                    via_api_gateway
+                        ? &world.api_gateway(client, cluster, service, service_port, az, via, ep, *port)
+                        : &world.load_balancer(client, cluster, service, service_port, az, via, ep, *port),
+                    *port};
 }
 
 std::optional<Connection> Engine::through_alb(FlowState& f, std::uint32_t client, Outcome& failure) {
@@ -701,6 +718,10 @@ Task<> Engine::attempt(FlowState& f, std::uint32_t client, Pending* p) {
       case Kind::ingress:
         conn = through_alb(f, client, failure);
         break;
+      case Kind::api_gateway:
+        conn = connect_load_balancer(f, client, f.dest.cluster, f.dest.service, f.dest.service_port, std::nullopt,
+                                     failure, true);
+        break;
       case Kind::address:
         conn = open_target(f, client, f.dest.address, f.spec.to.port.value_or(80), failure);
         break;
@@ -760,15 +781,24 @@ Task<> Engine::attempt(FlowState& f, std::uint32_t client, Pending* p) {
       co_await sim.sleep(f.spec.connect_timeout);
     }
   }
-  // Behind an ALB each request goes to the target the ALB picks for it.
-  if (conn && f.dest.kind == Kind::ingress) {
-    if (!p->new_connection) conn = through_alb(f, client, failure);
+  // Behind a proxy (an ALB, API Gateway) each request goes where the proxy
+  // sends it now, whatever connection it came on.
+  const bool alb = f.dest.kind == Kind::ingress;
+  if (conn && (alb || f.dest.kind == Kind::api_gateway)) {
+    if (!p->new_connection) {
+      conn = alb ? through_alb(f, client, failure)
+                 : connect_load_balancer(f, client, f.dest.cluster, f.dest.service, f.dest.service_port, std::nullopt,
+                                         failure, true);
+    }
     if (conn && !conn->plan->allowed) {
-      // The ALB cannot reach the target: it tries for 10 s, then answers 504.
+      // The proxy cannot reach the target: it tries until its own timeout
+      // (the ALB's 10 s target connection timeout, API Gateway's 29 s
+      // integration timeout), then answers 504.
+      const Time wait = alb ? kAlbTargetConnectTimeout : kApiGatewayIntegrationTimeout;
       Timeline line{stages, p, sim.now()};
-      line.spend(Stage::load_balancer, kAlbTargetConnectTimeout);
-      co_await sim.sleep(kAlbTargetConnectTimeout);
-      failure = {Failure::gateway_timeout, conn->plan->reason};
+      line.spend(alb ? Stage::load_balancer : Stage::api_gateway, wait);
+      co_await sim.sleep(wait);
+      failure = {alb ? Failure::gateway_timeout : Failure::api_gateway_timeout, conn->plan->reason};
       if (f.spec.keep_alive) idle.push_back(*conn);  // the client's connection to the ALB stays
       conn.reset();
     }
@@ -1048,6 +1078,7 @@ std::string_view to_string(Stage stage) {
     case Stage::network: return "network";
     case Stage::transit_gateway: return "transit-gateway";
     case Stage::load_balancer: return "load-balancer";
+    case Stage::api_gateway: return "api-gateway";
     case Stage::nat_gateway: return "nat-gateway";
     case Stage::internet: return "internet";
     case Stage::transfer: return "transfer";

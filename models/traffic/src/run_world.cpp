@@ -260,6 +260,56 @@ void RunWorld::balancer_routes(PairPlan& plan, std::uint32_t from, std::uint32_t
   }
 }
 
+const PairPlan& RunWorld::api_gateway(std::uint32_t from, std::uint32_t cluster, std::uint32_t service,
+                                      std::uint32_t service_port, std::uint32_t lb_az, std::uint32_t via_node,
+                                      std::uint32_t to, std::uint16_t target_port) {
+  const auto key = std::tuple(4, from, to, std::uint32_t{target_port},
+                              (std::uint64_t{cluster} << 48) ^ (std::uint64_t{service} << 24) ^
+                                  (std::uint64_t{service_port} << 40) ^ (std::uint64_t{lb_az} << 32) ^ via_node);
+  if (const auto it = plan_index_.find(key); it != plan_index_.end()) return *it->second;
+  // The VPC link's ENI: an address of a node subnet of the NLB's VPC in lb_az.
+  net::Ipv4Address link = conn_.layout().pods[to].address;
+  for (const auto& n : conn_.layout().nodes) {
+    if (n.cluster == cluster && s_.network.subnets[n.subnet].az == lb_az) {
+      link = net::Ipv4Address(s_.network.subnets[n.subnet].cidr.last().value() - 2);
+      break;
+    }
+  }
+  const reach::Verdict v =
+      conn_.address_via_load_balancer(link, cluster, service, service_port, to, k8s::Protocol::Tcp, target_port);
+  PairPlan& plan = plans_.emplace_back(verdict_plan(v));
+  // The client reaches the API through an interface endpoint in its own AZ;
+  // the API calls the NLB through the VPC link in the NLB's AZ.
+  const NodeSite& client = nodes_[pods_[from].node];
+  balancer_routes(plan, from, lb_az, via_node, to, Stage::load_balancer, &s_.hops.nlb);
+  for (Route* r : {&plan.forward, &plan.back}) {
+    // Splice the gateway in on the client's side: veth, to the endpoint, the API.
+    Route spliced;
+    const bool out = r == &plan.forward;
+    if (out) {
+      spliced.add(Stage::network, &s_.hops.same_node);
+      add_segment(spliced, client.az, client.az);
+      spliced.add(Stage::api_gateway, &s_.hops.api_gateway);
+      for (std::uint8_t i = 1; i < r->hop_count; ++i) spliced.add(r->hops[i].stage, r->hops[i].latency);
+    } else {
+      for (std::uint8_t i = 0; i + 1 < r->hop_count; ++i) spliced.add(r->hops[i].stage, r->hops[i].latency);
+      spliced.add(Stage::api_gateway, &s_.hops.api_gateway);
+      add_segment(spliced, client.az, client.az);
+      spliced.add(Stage::network, &s_.hops.same_node);
+    }
+    for (std::uint8_t i = 0; i < r->link_count; ++i) spliced.add_link(r->links[i]);
+    spliced.az_crossings = r->az_crossings;
+    *r = spliced;
+  }
+  plan.proxied = true;
+  for (Route* r : {&plan.to_proxy, &plan.from_proxy}) {
+    r->add(Stage::network, &s_.hops.same_node);
+    add_segment(*r, client.az, client.az);
+  }
+  plan_index_.emplace(key, &plan);
+  return plan;
+}
+
 const PairPlan& RunWorld::alb(std::uint32_t from, std::uint32_t cluster, std::uint32_t ingress, std::uint32_t service,
                               std::uint32_t service_port, std::uint32_t alb_az, std::uint32_t via_node,
                               std::uint32_t to, std::uint16_t target_port) {

@@ -108,6 +108,11 @@ class RunWorld {
   const PairPlan& load_balancer(std::uint32_t from, std::uint32_t cluster, std::uint32_t service,
                                 std::uint32_t service_port, std::uint32_t lb_az, std::uint32_t via_node,
                                 std::uint32_t to, std::uint16_t target_port);
+  // The plan from a pod through an API gateway, its VPC link and the NLB
+  // (entering in `lb_az`) to an endpoint pod; instance targets pass `via_node`.
+  const PairPlan& api_gateway(std::uint32_t from, std::uint32_t cluster, std::uint32_t service,
+                              std::uint32_t service_port, std::uint32_t lb_az, std::uint32_t via_node,
+                              std::uint32_t to, std::uint16_t target_port);
   // The plan from a pod through an Ingress's ALB (in `alb_az`) to an
   // endpoint of the backend Service; instance targets pass `via_node`.
   const PairPlan& alb(std::uint32_t from, std::uint32_t cluster, std::uint32_t ingress, std::uint32_t service,

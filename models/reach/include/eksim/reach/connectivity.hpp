@@ -85,6 +85,11 @@ class Connectivity {
                                        std::uint16_t port) const;
   // Through the AWS load balancer of a LoadBalancer Service to endpoint pod
   // `to` on its `target_port` (instance targets: via the Service port's NodePort).
+  // From an address (an API gateway's VPC link ENI) through a Service's
+  // NLB to endpoint pod `to`.
+  [[nodiscard]] Verdict address_via_load_balancer(net::Ipv4Address from, std::uint32_t cluster, std::uint32_t service,
+                                                  std::uint32_t service_port, std::uint32_t to, k8s::Protocol protocol,
+                                                  std::uint16_t target_port) const;
   // Through the ALB of an Ingress to endpoint pod `to` of the backend
   // Service's port `service_port` (instance targets: via its NodePort).
   [[nodiscard]] Verdict pod_via_alb(std::uint32_t from, std::uint32_t cluster, std::uint32_t ingress,

@@ -45,6 +45,7 @@ struct Scenario {
   std::vector<Cluster> clusters;
   HopLatencies hops;
   Mesh mesh;
+  std::vector<ApiGateway> api_gateways;
   std::vector<Server> servers;
   std::vector<Flow> flows;
   std::vector<Expectation> expectations;

@@ -70,12 +70,13 @@ struct Arrivals {
 // (an unknown name is a load error); a DNS name is resolved at run time by
 // the caller's DNS, so NXDOMAIN is a run outcome, not a load error.
 struct FlowTarget {
-  enum class Kind : std::uint8_t { workload, service, load_balancer, ingress, address, dns_name };
+  enum class Kind : std::uint8_t { workload, service, load_balancer, ingress, api_gateway, address, dns_name };
   Kind kind = Kind::workload;
   WorkloadRef workload;            // workload: its pods, directly
   std::uint32_t cluster = 0;       // service, load_balancer, ingress: the object's cluster
   std::uint32_t service = 0;       //   and index into Cluster::objects.services (ingress: the backend's)
   std::uint32_t ingress = 0;       // ingress: index into Cluster::objects.ingresses
+  std::uint32_t api_gateway = 0;   // api_gateway: index into Scenario::api_gateways (cluster, service: its NLB)
   std::uint32_t backend_port = 0;  // ingress: index into the backend Service's ports
   std::string host;                // ingress: the request's Host ("" matches rules without a host)
   std::string path = "/";          // ingress: the request's path, which picks the rule
@@ -126,6 +127,17 @@ struct HopLatencies {
   Distribution nat_gateway = {Distribution::Kind::lognormal, 0, 100e3, 0.3};
   Distribution internet = {Distribution::Kind::lognormal, 0, 10e6, 0.3};  // VPC edge to an external address, one way
   Distribution alb = {Distribution::Kind::lognormal, 0, 400e3, 0.4};  // an ALB's proxying of one message
+  Distribution api_gateway = {Distribution::Kind::lognormal, 0, 3e6, 0.4};  // Amazon API Gateway, one message
+};
+
+// An Amazon API Gateway API whose integration reaches into the VPC through a
+// VPC link to an NLB (a LoadBalancer Service's): a managed proxy in front of
+// that NLB. Flows address it as `name[ApiGateway]`.
+struct ApiGateway {
+  std::string name;
+  std::uint32_t cluster = 0;  // the NLB's Service
+  std::uint32_t service = 0;
+  std::string where;
 };
 
 // kube-proxy's data path, per cluster.

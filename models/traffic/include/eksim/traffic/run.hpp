@@ -60,7 +60,8 @@ enum class Stage : std::uint8_t {
   sidecar,           // Envoy sidecar traversals
   network,           // pod veths and the VPC between nodes and AZs
   transit_gateway,   // the Transit Gateway hop
-  load_balancer,     // the NLB hop
+  load_balancer,     // the NLB or ALB hop
+  api_gateway,       // Amazon API Gateway
   nat_gateway,       // the NAT gateway hop
   internet,          // beyond the VPC edge
   transfer,          // bytes over shared bandwidth
