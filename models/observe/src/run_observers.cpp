@@ -129,11 +129,12 @@ void RunFiles::log_flows(const RequestRecord& r) {
   // No server pod: an external address, a Service without endpoints (kube-proxy
   // rejects in the node) or a failed lookup; nothing pod to pod crossed an ENI.
   if (r.server_pod == kNoPod) return;
-  // Through a load balancer the client talks to the balancer and the target
-  // hears from the balancer's addresses, which eksim does not model.
+  // Through a load balancer or API Gateway the client talks to the proxy and
+  // the target hears from the proxy's addresses, which eksim does not model.
   const auto& s = context_->scenario;
-  const auto kind = s.flows[r.flow].to.kind;
-  if (kind == scenario::FlowTarget::Kind::load_balancer || kind == scenario::FlowTarget::Kind::ingress) return;
+  using Kind = scenario::FlowTarget::Kind;
+  const Kind kind = s.flows[r.flow].to.kind;
+  if (kind == Kind::load_balancer || kind == Kind::ingress || kind == Kind::api_gateway) return;
   const auto& layout = context_->layout;
   const auto& client = layout.pods[r.client_pod];
   const auto& server = layout.pods[r.server_pod];
