@@ -51,19 +51,34 @@ ParsedArgs parse_args(const std::vector<std::string>& args, const std::vector<Op
   return out;
 }
 
-std::optional<std::uint64_t> seed_option(const ParsedArgs& a) {
-  const auto seed = a.get("seed");
-  if (!seed) return std::nullopt;
+namespace {
+// A whole number for --name, or a UsageError.
+std::uint64_t whole_number(const std::string& name, const std::string& text) {
   std::size_t used = 0;
   std::uint64_t value = 0;
   try {
-    value = std::stoull(*seed, &used);
+    value = std::stoull(text, &used);
   } catch (const std::exception&) {
     used = 0;
   }
-  if (used != seed->size() || seed->empty() || (*seed)[0] == '-') {
-    throw UsageError("--seed: expected a whole number, got '" + *seed + "'");
+  if (used != text.size() || text.empty() || text[0] == '-') {
+    throw UsageError("--" + name + ": expected a whole number, got '" + text + "'");
   }
+  return value;
+}
+}  // namespace
+
+std::optional<std::uint64_t> seed_option(const ParsedArgs& a) {
+  const auto seed = a.get("seed");
+  if (!seed) return std::nullopt;
+  return whole_number("seed", *seed);
+}
+
+std::optional<std::uint64_t> count_option(const ParsedArgs& a, const std::string& name) {
+  const auto text = a.get(name);
+  if (!text) return std::nullopt;
+  const std::uint64_t value = whole_number(name, *text);
+  if (value == 0) throw UsageError("--" + name + ": expected a whole number of at least 1, got '" + *text + "'");
   return value;
 }
 

@@ -35,6 +35,8 @@ struct UsageError : std::runtime_error {
 
 // --seed N: a whole number, when given.
 std::optional<std::uint64_t> seed_option(const ParsedArgs& a);
+// --NAME N: a whole number of at least 1, when given.
+std::optional<std::uint64_t> count_option(const ParsedArgs& a, const std::string& name);
 // --duration D (or another option naming a duration): above zero ("30s"), when given.
 std::optional<sim::Time> duration_option(const ParsedArgs& a, const std::string& name = "duration");
 

@@ -22,6 +22,7 @@
 #include "eksim/scenario/load_error.hpp"
 #include "eksim/scenario/scenario.hpp"
 #include "eksim/observe/node_view.hpp"
+#include "eksim/observe/run_observers.hpp"
 #include "eksim/traffic/run.hpp"
 #include "eksim/util/closest_name.hpp"
 #include "progress.hpp"
@@ -82,6 +83,16 @@ int cmd_run(const ParsedArgs& a) {
   if (const auto seed = eksim::cli::seed_option(a)) options.seed = *seed;
   if (const auto duration = eksim::cli::duration_option(a)) options.duration = *duration;
   if (const auto window = eksim::cli::duration_option(a, "window")) options.window = *window;
+  // Files for production tooling (docs/observability.md), filled as requests end.
+  eksim::observe::RunFilesOptions files;
+  files.flow_logs = a.has("flow-logs");
+  files.metrics = a.has("metrics");
+  files.access_log = a.has("access-log");
+  const auto trace_sample = eksim::cli::count_option(a, "trace-sample");
+  if (trace_sample && !a.has("trace")) throw UsageError("--trace-sample: only with --trace FILE");
+  if (a.has("trace")) files.trace_every = trace_sample.value_or(1000);
+  eksim::observe::RunFiles observer(files);
+  if (files.flow_logs || files.metrics || files.access_log || files.trace_every) options.observer = &observer;
   eksim::cli::ProgressBar bar("simulating " + scenario.name);
   options.progress = [&bar](double f) { bar.update(f); };
   const auto result = eksim::traffic::run_scenario(scenario, options);
@@ -101,6 +112,10 @@ int cmd_run(const ParsedArgs& a) {
   if (const auto path = a.get("json")) eksim::report::write_file_atomically(*path, json);
   if (const auto path = a.get("csv")) eksim::report::write_file_atomically(*path, csv);
   if (const auto path = a.get("plot")) eksim::report::write_file_atomically(*path, svg);
+  if (const auto path = a.get("flow-logs")) eksim::report::write_file_atomically(*path, observer.flow_logs());
+  if (const auto path = a.get("metrics")) eksim::report::write_file_atomically(*path, observer.metrics());
+  if (const auto path = a.get("trace")) eksim::report::write_file_atomically(*path, observer.trace());
+  if (const auto path = a.get("access-log")) eksim::report::write_file_atomically(*path, observer.access_log());
   emit(a, format == "text" && a.has("plot") ? main + "\nlatency CDF: " + *a.get("plot") + "\n" : main);
   for (const auto& o : outcomes) {
     if (!o.passed) return kExpectationFailed;
@@ -337,14 +352,20 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands{
       {"run", "simulate a scenario request by request and print per-flow latency",
        "eksim run SCENARIO [--format text|json|csv] [--seed N] [--duration D] [--window W] [--json FILE] "
-       "[--csv FILE] [--plot FILE.svg] [--output FILE]",
+       "[--csv FILE] [--plot FILE.svg] [--output FILE] [--flow-logs FILE] [--metrics FILE] [--trace FILE "
+       "[--trace-sample N]] [--access-log FILE]",
        {{"format", true, "output format: text (default), json, or csv (tidy rows)"}, kOutput,
         {"seed", true, "random seed (default: the scenario's)"},
         {"duration", true, "simulated time, e.g. 30s (default: the scenario's)"},
         {"window", true, "time-series window, e.g. 1s (default 1s)"},
         {"json", true, "also write the results as JSON to FILE"},
         {"csv", true, "also write the tidy result rows as CSV to FILE"},
-        {"plot", true, "also draw the flows' latency CDFs as an SVG picture to FILE"}, kHelp},
+        {"plot", true, "also draw the flows' latency CDFs as an SVG picture to FILE"},
+        {"flow-logs", true, "also write VPC Flow Logs (version 2, 60 s windows) to FILE"},
+        {"metrics", true, "also write the flows' counters and latency histograms (Prometheus text) to FILE"},
+        {"trace", true, "also write sampled requests' timelines (Chrome trace JSON, opens in Perfetto) to FILE"},
+        {"trace-sample", true, "trace every Nth request by id (default 1000)"},
+        {"access-log", true, "also write Envoy access log lines of requests through sidecars to FILE"}, kHelp},
        cmd_run},
       {"capacity", "VPC CNI capacity: max pods, subnet addresses, pods that cannot run, headroom",
        "eksim capacity SCENARIO [--format text|json] [--no-headroom] [--output FILE]",

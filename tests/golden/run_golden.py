@@ -7,6 +7,9 @@ stderr in expected/<name>.out and expected/<name>.err (empty when absent).
 
   run_golden.py --eksim build/bin/eksim [--case NAME] [--update]
 
+A case may also list "files": the arguments name them as {out}/NAME (a fresh
+temporary folder), and each must match expected/<name>.NAME after the run.
+
 --update rewrites the expected files from the current output: review the diff
 before committing it.
 """
@@ -15,17 +18,24 @@ import json
 import pathlib
 import subprocess
 import sys
+import tempfile
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 
 
 def run_case(eksim, case, update):
-    proc = subprocess.run([eksim] + case["args"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    with tempfile.TemporaryDirectory() as out:
+        args = [a.replace("{out}", out) for a in case["args"]]
+        proc = subprocess.run([eksim] + args, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        written = {}
+        for name in case.get("files", []):
+            path = pathlib.Path(out) / name
+            written["." + name] = path.read_text() if path.exists() else ""
     failures = []
     if proc.returncode != case["code"]:
         failures.append(f"exit code {proc.returncode}, expected {case['code']}")
-    for stream, suffix in ((proc.stdout, ".out"), (proc.stderr, ".err")):
+    for stream, suffix in ((proc.stdout, ".out"), (proc.stderr, ".err"), *((v, k) for k, v in written.items())):
         path = HERE / "expected" / (case["name"] + suffix)
         if update:
             if stream:

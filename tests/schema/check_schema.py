@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks scenarios/scenario.schema.json against the scenarios eksim loads.
 
-Every scenario shipped in scenarios/, tests/scenarios/, tests/scenarios/reach/ and tests/scenarios/dns/ must validate (so
+Every scenario shipped in scenarios/, tests/scenarios/, tests/scenarios/{reach,dns,observe}/ must validate (so
 editors using the schema never flag a valid file), and a few known-bad
 documents must not (so the schema is not vacuous). Run with /usr/bin/python3
 (Debian's python3-jsonschema and python3-yaml).
@@ -19,7 +19,8 @@ validator = jsonschema.Draft202012Validator(schema)
 
 failures = 0
 files = (sorted(ROOT.glob("scenarios/*.yaml")) + sorted(ROOT.glob("tests/scenarios/*.yaml"))
-         + sorted(ROOT.glob("tests/scenarios/reach/*.yaml")) + sorted(ROOT.glob("tests/scenarios/dns/*.yaml")))
+         + sorted(ROOT.glob("tests/scenarios/reach/*.yaml")) + sorted(ROOT.glob("tests/scenarios/dns/*.yaml"))
+         + sorted(ROOT.glob("tests/scenarios/observe/*.yaml")))
 for path in files:
     errors = list(validator.iter_errors(yaml.safe_load(path.read_text())))
     if errors:
