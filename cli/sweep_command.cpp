@@ -28,7 +28,7 @@ std::vector<OptionSpec> sweep_options() {
           {"output-dir", true, "also write rows.csv, rows.json and summary.txt (knee: knee.csv, knee.json, knee.txt)"},
           {"find-knee", false, "per point of the other axes, bisect for the highest rate that keeps --bound"},
           {"bound", true, "with --find-knee: METRIC<VALUE on the mean over replications, e.g. 'p99<20ms'"},
-          {"rate", true, "with --find-knee: the rate's path in the scenario (default traffic.0.rate)"},
+          {"rate", true, "with --find-knee: the rate's path in the scenario (default traffic.0.rate; dnsTraffic.N.rate too)"},
           {"low", true, "with --find-knee: lowest rate, e.g. 100/s (default: the rate axis's smallest value)"},
           {"high", true, "with --find-knee: highest rate (default: the rate axis's largest value)"},
           {"tolerance", true, "with --find-knee: stop when high - low is within this share of high (default 1%)"},
@@ -77,9 +77,10 @@ sweep::KneeOptions knee_options(const ParsedArgs& a) {
   const std::string rate_path = a.get("rate").value_or("traffic.0.rate");
   o.where = scenario::SourceLocation{"--rate", 0, 0};
   o.rate_path = sweep::parse_yaml_path(rate_path, o.where);
-  // The bound is on the flow whose rate is searched; flow 0 otherwise.
+  // The bound is on the flow (traffic.N) or lookup stream (dnsTraffic.N)
+  // whose rate is searched; the first of the metric's kind otherwise.
   const auto& steps = o.rate_path.steps;
-  if (steps.size() == 3 && steps[0] == "traffic" && steps[2] == "rate") {
+  if (steps.size() == 3 && (steps[0] == "traffic" || steps[0] == "dnsTraffic") && steps[2] == "rate") {
     const auto [ptr, ec] = std::from_chars(steps[1].data(), steps[1].data() + steps[1].size(), o.flow);
     if (ec != std::errc() || ptr != steps[1].data() + steps[1].size()) o.flow = 0;
   }

@@ -23,6 +23,56 @@ class LoadError(ValueError):
 
 def load(path: str) -> Scenario: ...
 def loads(text: str, name: str = "<string>") -> Scenario: ...
+def sweep(path: str, progress: Optional[Callable[[float], Any]] = None) -> SweepResult: ...
+
+class SweepRow:
+    point: int
+    replication: int
+    seed: int
+    @property
+    def values(self) -> Dict[str, str]: ...
+    flow: int
+    kind: str
+    index: int
+    from_: str
+    to: str
+    metric: str
+    unit: str
+    value: float
+
+class SweepSummaryRow:
+    point: int
+    @property
+    def values(self) -> Dict[str, str]: ...
+    flow: int
+    kind: str
+    metric: str
+    unit: str
+    n: int
+    mean: float
+    ci95_low: Optional[float]
+    ci95_high: Optional[float]
+
+class SweepResult:
+    @property
+    def name(self) -> str: ...
+    @property
+    def scenario(self) -> str: ...
+    @property
+    def replications(self) -> int: ...
+    @property
+    def duration_ns(self) -> Optional[int]: ...
+    @property
+    def axes(self) -> List[Tuple[str, List[str]]]: ...
+    @property
+    def points(self) -> int: ...
+    @property
+    def rows(self) -> List[SweepRow]: ...
+    @property
+    def summary(self) -> List[SweepSummaryRow]: ...
+    def csv(self) -> str: ...
+    def json(self) -> str: ...
+    def to_pandas(self) -> Any: ...
 
 class Scenario:
     @property

@@ -100,6 +100,9 @@ struct KneeOptions {
   std::string metric = "p99";
   double bound = 0;  // in the metric's unit
   std::string bound_text;  // as the user wrote it: "p99<20ms"
+  // The metric's kind (set by parse_bound) and the flow of that kind:
+  // traffic.N or dnsTraffic.N (dns_servers has one, whatever N).
+  FlowKind kind = FlowKind::traffic;
   std::uint32_t flow = 0;
 };
 
@@ -134,7 +137,7 @@ SweepSpec knee_grid(const SweepSpec& spec, KneeOptions& options);
 
 // Checks the options against every point of `grid` (from knee_grid): both
 // ends of the search load, the flow and the metric exist. Returns the
-// metric's index in metric_catalog(). Throws LoadError.
+// metric's index in metric_catalog(options.kind). Throws LoadError.
 std::size_t check_knee(const SweepSpec& grid, const KneeOptions& options);
 
 // Checks as above, then bisects at each point as one task of `runner`.
