@@ -350,16 +350,30 @@ TEST_CASE("sweep: DNS rows are single dns_load runs of the same points with the 
 }
 
 TEST_CASE("sweep: request flows report their mean time in DNS lookups", "[sweep]") {
-  // One run of the quickstart: keep-alive connections look a name up once
-  // per connection, so dns_mean is the flow's DNS stage mean.
-  const auto s = eksim::scenario::load_scenario(std::string(EKSIM_SOURCE_DIR) + "/scenarios/quickstart.yaml");
+  // A flow addressed by name looks the name up on each new connection; one
+  // addressed by workload never does.
+  const auto s = eksim::scenario::load_scenario(std::string(EKSIM_SOURCE_DIR) + "/tests/scenarios/run/two-az.yaml");
   eksim::traffic::RunOptions o;
   o.duration = eksim::sim::Time::s(2);
   const auto r = eksim::traffic::run_scenario(s, o);
   const auto m = sweep::run_metrics(r);
-  REQUIRE(!r.flows.empty());
-  CHECK(value(m, sweep::FlowKind::traffic, "dns_mean") ==
-        Approx(r.flows[0].stage_mean_ns[static_cast<std::size_t>(eksim::traffic::Stage::dns)] / 1e6));
+  bool named = false, direct = false;
+  for (std::uint32_t i = 0; i < r.flows.size(); ++i) {
+    const double stage_ms = r.flows[i].stage_mean_ns[static_cast<std::size_t>(eksim::traffic::Stage::dns)] / 1e6;
+    const auto* x = sweep::find_metric(m, sweep::FlowKind::traffic, i, "dns_mean");
+    REQUIRE(x != nullptr);
+    CHECK(x->value == Approx(stage_ms));
+    if (r.flows[i].name == "by-name") {
+      named = true;
+      CHECK(x->value > 0);
+    }
+    if (r.flows[i].name == "direct") {
+      direct = true;
+      CHECK(x->value == 0);
+    }
+  }
+  CHECK(named);
+  CHECK(direct);
 }
 
 TEST_CASE("sweep --find-knee bounds a DNS metric on dnsTraffic's rate", "[sweep]") {
