@@ -20,20 +20,31 @@ SKIP = {"name", "run_name", "run_type", "repetitions", "repetition_index", "thre
 
 
 def number(v):
+    """Whole numbers in full with thousands separators, rates and ratios to
+    three significant digits with k, M or G."""
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         return str(v)
-    a = abs(v)
-    if a == 0:
-        return "0"
-    if a >= 1e9:
-        return f"{v / 1e9:.3g} G"
-    if a >= 1e6:
-        return f"{v / 1e6:.3g} M"
-    if a >= 1e4:
-        return f"{v / 1e3:.3g} k"
-    if a >= 100:
-        return f"{v:.0f}"
-    return f"{v:.3g}"
+    if float(v).is_integer() and abs(v) < 1e12:
+        return f"{int(v):,}"
+    for scale, suffix in ((1e9, " G"), (1e6, " M"), (1e3, " k"), (1, "")):
+        if abs(v) >= scale * 0.9995 or scale == 1:
+            text = f"{v / scale:.3g}"
+            if "e+" in text:
+                text = f"{v / scale:.0f}"
+            return text + suffix
+    return str(v)
+
+
+NS_PER = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}
+
+
+def duration(value, unit):
+    """A time in the unit that keeps it between 1 and 1000, four digits."""
+    ns = value * NS_PER.get(unit, 1)
+    for name in ("s", "ms", "us", "ns"):
+        if ns >= NS_PER[name] or name == "ns":
+            return f"{ns / NS_PER[name]:.4g} {'µs' if name == 'us' else name}"
+    return f"{value} {unit}"
 
 
 def rows_of(path):
@@ -50,8 +61,8 @@ def rows_of(path):
             continue
         unit = b.get("time_unit", "ns")
         counters = ", ".join(f"{k} {number(v)}" for k, v in b.items() if k not in SKIP)
-        rows.append((name, f"{b['real_time']:.4g} {unit}", f"{b['cpu_time']:.4g} {unit}",
-                     str(b.get("iterations", "")), counters))
+        rows.append((name, duration(b["real_time"], unit), duration(b["cpu_time"], unit),
+                     number(b.get("iterations", "")), counters))
     return data.get("context", {}), rows
 
 
