@@ -23,12 +23,12 @@ def test_rows_and_summary_are_the_cli_s(dns_sweep):
     for row, want in zip(dns_sweep.rows, cli["rows"]):
         assert (row.point, row.replication, row.seed, row.values) == (
             want["point"], want["replication"], want["seed"], want["values"])
-        assert (row.flow, row.from_, row.to, row.metric, row.unit, row.value) == (
-            want["flow"], want["from"], want["to"], want["metric"], want["unit"], want["value"])
+        assert (row.flow, row.kind, row.from_, row.to, row.metric, row.unit, row.value) == (
+            want["flow"], want["kind"], want["from"], want["to"], want["metric"], want["unit"], want["value"])
     assert len(dns_sweep.summary) == len(cli["summary"])
     for s, want in zip(dns_sweep.summary, cli["summary"]):
-        assert (s.point, s.flow, s.metric, s.unit, s.n, s.mean, s.ci95_low, s.ci95_high) == (
-            want["point"], want["flow"], want["metric"], want["unit"], want["n"], want["mean"],
+        assert (s.point, s.flow, s.kind, s.metric, s.unit, s.n, s.mean, s.ci95_low, s.ci95_high) == (
+            want["point"], want["flow"], want["kind"], want["metric"], want["unit"], want["n"], want["mean"],
             want["ci95_low"], want["ci95_high"])
 
 

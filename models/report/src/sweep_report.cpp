@@ -144,6 +144,7 @@ std::string sweep_json(const SweepSpec& spec, const SweepResult& r) {
       w.key("replication").value(static_cast<std::uint64_t>(run.replication));
       w.key("seed").value(run.seed);
       w.key("flow").value(static_cast<std::uint64_t>(m.flow));
+      w.key("kind").value(std::string(sweep::to_string(run.metrics.flows[m.flow].kind)));
       w.key("from").value(run.metrics.flows[m.flow].from);
       w.key("to").value(run.metrics.flows[m.flow].to);
       w.key("metric").value(m.name);
@@ -158,6 +159,7 @@ std::string sweep_json(const SweepSpec& spec, const SweepResult& r) {
     w.begin_object();
     point_json(w, spec, s.point);
     w.key("flow").value(static_cast<std::uint64_t>(s.metric->flow));
+    w.key("kind").value(std::string(sweep::to_string(s.flow->kind)));
     w.key("metric").value(s.metric->name);
     w.key("unit").value(s.metric->unit);
     w.key("n").value(static_cast<std::uint64_t>(s.interval.n));
