@@ -316,10 +316,12 @@ std::size_t check_knee(const SweepSpec& grid, const KneeOptions& options) {
                               : options.kind == FlowKind::dns         ? s.dns.traffic.size()
                               : s.dns.traffic.empty()                 ? 0
                                                                       : 1;
-    if (options.flow >= flows) {
+    // The DNS servers are one entry whichever stream's rate is searched.
+    const std::uint32_t flow = options.kind == FlowKind::dns_servers ? 0 : options.flow;
+    if (flow >= flows) {
       const std::string what = options.kind == FlowKind::traffic ? "traffic" : "dnsTraffic";
       throw LoadError(options.where, "--find-knee: the bound " + options.metric + " is on " + what + " " +
-                                         std::to_string(options.kind == FlowKind::dns_servers ? 0 : options.flow) +
+                                         std::to_string(flow) +
                                          " but the scenario has " + std::to_string(flows) + " " + what +
                                          (flows == 1 ? " entry" : " entries"));
     }
