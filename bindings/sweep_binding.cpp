@@ -1,6 +1,7 @@
-// eksim.sweep(path): a sweep file run as `eksim sweep` runs it serially, with
-// the tidy table as row objects (and pandas), the summary, and the CLI's
-// own CSV, JSON and text from the same result.
+// eksim.sweep(path) and eksim.find_knee(path, bound): a sweep file run as
+// `eksim sweep` (and `--find-knee`) runs it serially, with the tidy table as
+// row objects (and pandas), the summary or the knees, and the CLI's own CSV,
+// JSON and text from the same result.
 #include <pybind11/functional.h>
 #include <pybind11/stl.h>
 
@@ -47,6 +48,11 @@ struct SweepHandle {
   std::vector<SweepSummaryRow> summary;
 };
 
+struct KneeHandle {
+  sweep::KneeOptions options;
+  sweep::KneeResult result;
+};
+
 std::vector<std::pair<std::string, std::string>> values_of(const sweep::SweepSpec& spec, std::size_t point) {
   std::vector<std::pair<std::string, std::string>> out;
   const auto at = sweep::point_values(spec, point);
@@ -60,20 +66,23 @@ py::dict dict_of(const std::vector<std::pair<std::string, std::string>>& values)
   return d;
 }
 
+std::function<void(double)> progress_of(const py::object& progress) {
+  if (progress.is_none()) return {};
+  return [progress](double f) {
+    py::gil_scoped_acquire acquire;
+    progress(f);
+  };
+}
+
 std::shared_ptr<SweepHandle> run(const std::string& path, const py::object& progress) {
   auto h = std::make_shared<SweepHandle>();
+  // Made (and dropped) with the GIL held: it holds a reference to `progress`.
+  const auto report = progress_of(progress);
   {
     py::gil_scoped_release release;
     h->spec = sweep::load_sweep(path);
     const auto points = sweep::load_points(h->spec);
     sweep::SerialRunner runner;
-    std::function<void(double)> report;
-    if (!progress.is_none()) {
-      report = [&progress](double f) {
-        py::gil_scoped_acquire acquire;
-        progress(f);
-      };
-    }
     h->result = sweep::run_sweep(h->spec, points, runner, report);
   }
   for (const auto& run : h->result.runs) {
@@ -93,6 +102,28 @@ std::shared_ptr<SweepHandle> run(const std::string& path, const py::object& prog
     }
     h->summary.push_back(std::move(row));
   }
+  return h;
+}
+
+std::shared_ptr<KneeHandle> knee(const std::string& path, const std::string& bound, const std::string& rate,
+                                 std::optional<double> low, std::optional<double> high, double tolerance,
+                                 const py::object& progress) {
+  if (!(tolerance > 0 && tolerance < 1)) throw py::value_error("tolerance: must lie between 0 and 1 (0.01 is 1%)");
+  for (const auto& [name, value] : {std::pair{"low", low}, std::pair{"high", high}}) {
+    if (value && !(*value > 0)) throw py::value_error(std::string(name) + ": must be above 0 requests per second");
+  }
+  auto h = std::make_shared<KneeHandle>();
+  const auto report = progress_of(progress);  // before the release: it holds a reference
+  py::gil_scoped_release release;
+  const auto spec = sweep::load_sweep(path);
+  sweep::set_knee_rate(rate, h->options);
+  sweep::parse_bound(bound, h->options);
+  h->options.low = low.value_or(0);
+  h->options.high = high.value_or(0);
+  h->options.tolerance = tolerance;
+  const auto grid = sweep::knee_grid(spec, h->options);
+  sweep::SerialRunner runner;
+  h->result = sweep::find_knee(grid, h->options, runner, report);
   return h;
 }
 
@@ -161,6 +192,55 @@ void bind_sweep(py::module_& m) {
       .def("json", [](const SweepHandle& h) { return report::sweep_json(h.spec, h.result); },
            "The rows and summary as `eksim sweep --format json` writes them.")
       .def("__str__", [](const SweepHandle& h) { return report::sweep_text(h.spec, h.result); });
+  py::class_<sweep::KneeRow>(m, "KneeRow", "One point's knee: the highest rate probed below the bound.")
+      .def_readonly("point", &sweep::KneeRow::point, "The point of the grid without the rate axis.")
+      .def_readonly("status", &sweep::KneeRow::status,
+                    "'found', 'below_low' (the bound is crossed at the low rate) or 'above_high' (not at the high).")
+      .def_readonly("knee_rate", &sweep::KneeRow::knee, "Requests per second (0 when below_low).")
+      .def_property_readonly(
+          "probes",
+          [](const sweep::KneeRow& r) {
+            py::list out;
+            for (const auto& p : r.probes) out.append(py::make_tuple(p.rate, p.value, p.below));
+            return out;
+          },
+          "Every probe in order: (rate, mean of the metric over replications, below the bound).");
+  py::class_<KneeHandle, std::shared_ptr<KneeHandle>>(m, "KneeResult",
+                                                      "A knee search as `eksim sweep --find-knee`; str() is its text.")
+      .def_property_readonly("rate_path", [](const KneeHandle& h) { return h.options.rate_path.text; },
+                             "The rate searched, a path into the scenario.")
+      .def_property_readonly("metric", [](const KneeHandle& h) { return h.options.metric; }, "The bound's metric.")
+      .def_property_readonly("bound", [](const KneeHandle& h) { return h.options.bound; },
+                             "The bound, in the metric's unit (ms for times).")
+      .def_property_readonly("flow", [](const KneeHandle& h) { return h.options.flow; },
+                             "The flow (or dnsTraffic stream) of the metric's kind the bound reads.")
+      .def_property_readonly("low", [](const KneeHandle& h) { return h.options.low; }, "Lowest rate searched (1/s).")
+      .def_property_readonly("high", [](const KneeHandle& h) { return h.options.high; }, "Highest rate searched (1/s).")
+      .def_property_readonly("tolerance", [](const KneeHandle& h) { return h.options.tolerance; },
+                             "The search stops when high - low is within this share of high.")
+      .def_property_readonly(
+          "rows",
+          [](const py::object& self) { return list_of(self, self.cast<const KneeHandle&>().result.rows); },
+          "One KneeRow per point of the grid without the rate axis.")
+      .def_property_readonly(
+          "values",
+          [](const KneeHandle& h) {
+            py::list out;
+            for (std::size_t p = 0; p < sweep::point_count(h.result.grid); ++p) out.append(dict_of(values_of(h.result.grid, p)));
+            return out;
+          },
+          "Each row's point as {axis path: value as written}, in the order of rows.")
+      .def("csv", [](const KneeHandle& h) { return report::knee_csv(h.result, h.options); },
+           "As `eksim sweep --find-knee --format csv`.")
+      .def("json", [](const KneeHandle& h) { return report::knee_json(h.result, h.options); },
+           "As `eksim sweep --find-knee --format json`.")
+      .def("__str__", [](const KneeHandle& h) { return report::knee_text(h.result, h.options); });
+  m.def("find_knee", &knee, py::arg("path"), py::arg("bound"), py::arg("rate") = "traffic.0.rate",
+        py::arg("low") = py::none(), py::arg("high") = py::none(), py::arg("tolerance") = 0.01,
+        py::arg("progress") = py::none(),
+        "Per point of the sweep file's grid without the rate axis, bisect for the highest rate at `rate` whose "
+        "mean `bound` ('p99<20ms', 'timeout_rate<0.01') holds, as `eksim sweep PATH --find-knee`. low and high "
+        "(requests/s) default to the rate axis's smallest and largest values. Raises LoadError on bad input.");
   m.def("sweep", &run, py::arg("path"), py::arg("progress") = py::none(),
         "Run a sweep file (`eksim sweep PATH`, serially): every grid point and replication. "
         "progress(fraction) is called now and then. Raises LoadError on a bad sweep file or value.");

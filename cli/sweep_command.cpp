@@ -74,16 +74,7 @@ double tolerance_option(const ParsedArgs& a) {
 
 sweep::KneeOptions knee_options(const ParsedArgs& a) {
   sweep::KneeOptions o;
-  const std::string rate_path = a.get("rate").value_or("traffic.0.rate");
-  o.where = scenario::SourceLocation{"--rate", 0, 0};
-  o.rate_path = sweep::parse_yaml_path(rate_path, o.where);
-  // The bound is on the flow (traffic.N) or lookup stream (dnsTraffic.N)
-  // whose rate is searched; the first of the metric's kind otherwise.
-  const auto& steps = o.rate_path.steps;
-  if (steps.size() == 3 && (steps[0] == "traffic" || steps[0] == "dnsTraffic") && steps[2] == "rate") {
-    const auto [ptr, ec] = std::from_chars(steps[1].data(), steps[1].data() + steps[1].size(), o.flow);
-    if (ec != std::errc() || ptr != steps[1].data() + steps[1].size()) o.flow = 0;
-  }
+  sweep::set_knee_rate(a.get("rate").value_or("traffic.0.rate"), o);
   const auto bound = a.get("bound");
   if (!bound) throw UsageError("--find-knee needs --bound, e.g. --bound 'p99<20ms'");
   sweep::parse_bound(*bound, o);

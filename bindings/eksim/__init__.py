@@ -3,7 +3,7 @@
 Load a scenario (``eksim.load(path)``, ``eksim.loads(text)``) or build one in
 code (``eksim.ScenarioBuilder``), then ask it what the CLI answers:
 ``capacity()``, ``reach()``, ``explain()``, ``dns()``, ``dns_load()`` and
-``run()``; ``eksim.sweep(path)`` runs a sweep file. The engine is the CLI's own, so the numbers are the CLI's.
+``run()``; ``eksim.sweep(path)`` runs a sweep file and ``eksim.find_knee(path, bound)`` its knee search. The engine is the CLI's own, so the numbers are the CLI's.
 Times are integer nanoseconds (names ending in ``_ns``), as in the CLI's JSON.
 See docs/python.md.
 """
@@ -27,6 +27,8 @@ from ._eksim import (
     Headroom,
     Histogram,
     Hop,
+    KneeResult,
+    KneeRow,
     LoadError,
     NodeCapacity,
     NodeGroupCapacity,
@@ -42,6 +44,7 @@ from ._eksim import (
     SweepResult,
     SweepRow,
     SweepSummaryRow,
+    find_knee,
     load,
     loads,
     sweep,
@@ -111,6 +114,8 @@ __all__ = [
     "Headroom",
     "Histogram",
     "Hop",
+    "KneeResult",
+    "KneeRow",
     "LoadError",
     "NodeCapacity",
     "NodeGroupCapacity",
@@ -127,6 +132,7 @@ __all__ = [
     "SweepResult",
     "SweepRow",
     "SweepSummaryRow",
+    "find_knee",
     "load",
     "loads",
     "sweep",

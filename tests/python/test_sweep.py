@@ -1,4 +1,4 @@
-"""eksim.sweep(path) against `eksim sweep --format json` on the same file."""
+"""eksim.sweep and eksim.find_knee against `eksim sweep [--find-knee] --format json` on the same file."""
 
 import json
 
@@ -66,3 +66,36 @@ def test_bad_sweep_file_raises_load_error():
     with pytest.raises(eksim.LoadError) as e:
         eksim.sweep(str(ROOT / "tests" / "golden" / "scenarios" / "sweep-bad-path.yaml"))
     assert e.value.line == 5 and "did you mean" in e.value.message
+
+
+def test_find_knee_is_the_cli_s():
+    result = eksim.find_knee(MMC_GRID, "p99<30ms")
+    cli = cli_json("sweep", MMC_GRID, "--find-knee", "--bound", "p99<30ms")
+    assert json.loads(result.json()) == cli
+    assert (result.rate_path, result.metric, result.bound, result.flow, result.low, result.high) == (
+        "traffic.0.rate", "p99", 30.0, 0, 300.0, 600.0)
+    assert len(result.rows) == len(cli["knees"])
+    for row, values, want in zip(result.rows, result.values, cli["knees"]):
+        assert (row.point, values, row.status, row.knee_rate) == (
+            want["point"], want["values"], want["status"], want["knee_rate"])
+        assert [list(p) for p in row.probes] == want["probes"]
+    assert result.csv().startswith("point,servers.0.workers,rate_path,flow,bound,status,knee_rate,probes\n")
+    assert str(result).startswith("sweep mmc-grid")
+
+
+def test_find_knee_on_a_dns_metric():
+    # One CoreDNS replica without NodeLocal: timeouts start where 5 s of
+    # lookups outgrow the resolver's 1,024 burst plus 1,024/s (1,229/s).
+    result = eksim.find_knee(DNS_LOAD, "resolver_dropped<1", rate="dnsTraffic.0.rate", tolerance=0.05)
+    first = result.rows[0]
+    assert result.values[0] == {"clusters.c.dns.corednsReplicas": "1", "clusters.c.dns.nodeLocalCache": "false"}
+    assert first.status == "found" and 1100 < first.knee_rate < 1300
+    assert all(r.status == "above_high" for r in result.rows[1:])
+
+
+def test_find_knee_bad_input():
+    with pytest.raises(eksim.LoadError) as e:
+        eksim.find_knee(MMC_GRID, "pp99<30ms")
+    assert "did you mean 'p99'?" in e.value.message
+    with pytest.raises(ValueError):
+        eksim.find_knee(MMC_GRID, "p99<30ms", tolerance=2)

@@ -305,6 +305,19 @@ void parse_bound(const std::string& text, KneeOptions& options) {
   options.bound_text = name + "<" + value;
 }
 
+void set_knee_rate(const std::string& path, KneeOptions& options) {
+  options.where = SourceLocation{"--rate", 0, 0};
+  options.rate_path = parse_yaml_path(path, options.where);
+  // The bound is on the flow (traffic.N) or lookup stream (dnsTraffic.N)
+  // whose rate is searched; the first of the metric's kind otherwise.
+  options.flow = 0;
+  const auto& steps = options.rate_path.steps;
+  if (steps.size() == 3 && (steps[0] == "traffic" || steps[0] == "dnsTraffic") && steps[2] == "rate") {
+    const auto [ptr, ec] = std::from_chars(steps[1].data(), steps[1].data() + steps[1].size(), options.flow);
+    if (ec != std::errc() || ptr != steps[1].data() + steps[1].size()) options.flow = 0;
+  }
+}
+
 std::size_t check_knee(const SweepSpec& grid, const KneeOptions& options) {
   // Both ends of the search loaded at every point before any run.
   std::vector<scenario::Scenario> points;

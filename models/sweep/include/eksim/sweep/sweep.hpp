@@ -130,6 +130,10 @@ struct KneeResult {
 // options.metric and options.bound. Throws LoadError at "--bound".
 void parse_bound(const std::string& text, KneeOptions& options);
 
+// The rate's path into options.rate_path (errors at "--rate") and the flow
+// the bound reads: N for traffic.N.rate and dnsTraffic.N.rate, else 0.
+void set_knee_rate(const std::string& path, KneeOptions& options);
+
 // The grid without the knee's rate axis (if the grid has it). When
 // options.low or high is 0, takes them from that axis's smallest and
 // largest rates. Throws LoadError on bad options.
