@@ -13,7 +13,7 @@ GENERATOR  ?= Ninja
 PYTHON     := /usr/bin/python3
 CMAKE_ARGS ?=
 
-.PHONY: all setup configure build run test test-fast test-asan fuzz bench bench-kernel format clean
+.PHONY: all setup configure build run test test-fast test-asan fuzz bench bench-kernel bench-kernel-json format clean
 
 all: build
 
@@ -79,6 +79,10 @@ fuzz: setup
 # build/bench/). Medians of 3 repetitions; fails if eksim is not 5x the best ns-3.
 BENCH_REPS ?= 3
 bench-kernel: build
+	@$(MAKE) --no-print-directory bench-kernel-json
+	$(PYTHON) bench/compare_kernel.py $(BUILD)/bench/kernel.json $(BUILD)/bench/ns3_hold.json --require-ratio 5
+
+bench-kernel-json:
 	@mkdir -p $(BUILD)/bench
 	$(BUILD)/bin/kernel_bench --benchmark_repetitions=$(BENCH_REPS) --benchmark_report_aggregates_only=true \
 	  --benchmark_out=$(BUILD)/bench/kernel.json --benchmark_out_format=json
@@ -86,15 +90,22 @@ bench-kernel: build
 	  $(BUILD)/bin/ns3_hold_bench --benchmark_repetitions=$(BENCH_REPS) --benchmark_report_aggregates_only=true \
 	    --benchmark_out=$(BUILD)/bench/ns3_hold.json --benchmark_out_format=json; \
 	fi
-	$(PYTHON) bench/compare_kernel.py $(BUILD)/bench/kernel.json $(BUILD)/bench/ns3_hold.json --require-ratio 5
 
-# Every suite; JSON under build/bench/.
-bench: bench-kernel
+# Every suite; JSON under build/bench/. The kernel's 5x ratio against ns-3 is
+# printed here but only enforced by `make bench-kernel`: on a shared machine
+# ns-3's best moves by 20% between runs (docs/performance.md), and one noisy
+# reading must not stop the other suites from being measured.
+bench: build
+	@$(MAKE) --no-print-directory bench-kernel-json
+	$(PYTHON) bench/compare_kernel.py $(BUILD)/bench/kernel.json $(BUILD)/bench/ns3_hold.json
 	$(BUILD)/bin/model_bench --benchmark_out=$(BUILD)/bench/model.json --benchmark_out_format=json
 	$(BUILD)/bin/reach_bench --benchmark_repetitions=$(BENCH_REPS) --benchmark_report_aggregates_only=true \
 	  --benchmark_out=$(BUILD)/bench/reach.json --benchmark_out_format=json
+	$(BUILD)/bin/dns_bench --benchmark_out=$(BUILD)/bench/dns.json --benchmark_out_format=json
 	$(BUILD)/bin/run_bench --benchmark_out=$(BUILD)/bench/run.json --benchmark_out_format=json
 	$(BUILD)/bin/sweep_bench --benchmark_out=$(BUILD)/bench/sweep.json --benchmark_out_format=json
+	$(BUILD)/bin/fair_share_bench --benchmark_out=$(BUILD)/bench/fair_share.json --benchmark_out_format=json
+	$(PYTHON) bench/bench_table.py $(BUILD)/bench
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp' '*.cc')

@@ -76,5 +76,6 @@ void bind_capacity(py::module_& m, ScenarioClass& scenario);
 void bind_reach(py::module_& m, ScenarioClass& scenario);
 void bind_dns(py::module_& m, ScenarioClass& scenario);
 void bind_run(py::module_& m, ScenarioClass& scenario);
+void bind_sweep(py::module_& m);
 
 }  // namespace eksim::python

@@ -3,7 +3,7 @@
 
 PYBIND11_MODULE(_eksim, m) {
   m.doc() =
-      "eksim's engine: scenario loading, capacity, reachability, DNS and runs. "
+      "eksim's engine: scenario loading, capacity, reachability, DNS, runs and sweeps. "
       "Import the `eksim` package rather than this module.";
   auto scenario = eksim::python::bind_scenario(m);
   eksim::python::bind_errors(m);
@@ -12,4 +12,5 @@ PYBIND11_MODULE(_eksim, m) {
   eksim::python::bind_reach(m, scenario);
   eksim::python::bind_dns(m, scenario);
   eksim::python::bind_run(m, scenario);
+  eksim::python::bind_sweep(m);
 }

@@ -28,7 +28,7 @@ std::vector<OptionSpec> sweep_options() {
           {"output-dir", true, "also write rows.csv, rows.json and summary.txt (knee: knee.csv, knee.json, knee.txt)"},
           {"find-knee", false, "per point of the other axes, bisect for the highest rate that keeps --bound"},
           {"bound", true, "with --find-knee: METRIC<VALUE on the mean over replications, e.g. 'p99<20ms'"},
-          {"rate", true, "with --find-knee: the rate's path in the scenario (default traffic.0.rate)"},
+          {"rate", true, "with --find-knee: the rate's path in the scenario (default traffic.0.rate; dnsTraffic.N.rate too)"},
           {"low", true, "with --find-knee: lowest rate, e.g. 100/s (default: the rate axis's smallest value)"},
           {"high", true, "with --find-knee: highest rate (default: the rate axis's largest value)"},
           {"tolerance", true, "with --find-knee: stop when high - low is within this share of high (default 1%)"},
@@ -74,15 +74,7 @@ double tolerance_option(const ParsedArgs& a) {
 
 sweep::KneeOptions knee_options(const ParsedArgs& a) {
   sweep::KneeOptions o;
-  const std::string rate_path = a.get("rate").value_or("traffic.0.rate");
-  o.where = scenario::SourceLocation{"--rate", 0, 0};
-  o.rate_path = sweep::parse_yaml_path(rate_path, o.where);
-  // The bound is on the flow whose rate is searched; flow 0 otherwise.
-  const auto& steps = o.rate_path.steps;
-  if (steps.size() == 3 && steps[0] == "traffic" && steps[2] == "rate") {
-    const auto [ptr, ec] = std::from_chars(steps[1].data(), steps[1].data() + steps[1].size(), o.flow);
-    if (ec != std::errc() || ptr != steps[1].data() + steps[1].size()) o.flow = 0;
-  }
+  sweep::set_knee_rate(a.get("rate").value_or("traffic.0.rate"), o);
   const auto bound = a.get("bound");
   if (!bound) throw UsageError("--find-knee needs --bound, e.g. --bound 'p99<20ms'");
   sweep::parse_bound(*bound, o);

@@ -3,7 +3,7 @@
 Load a scenario (``eksim.load(path)``, ``eksim.loads(text)``) or build one in
 code (``eksim.ScenarioBuilder``), then ask it what the CLI answers:
 ``capacity()``, ``reach()``, ``explain()``, ``dns()``, ``dns_load()`` and
-``run()``. The engine is the CLI's own, so the numbers are the CLI's.
+``run()``; ``eksim.sweep(path)`` runs a sweep file and ``eksim.find_knee(path, bound)`` its knee search. The engine is the CLI's own, so the numbers are the CLI's.
 Times are integer nanoseconds (names ending in ``_ns``), as in the CLI's JSON.
 See docs/python.md.
 """
@@ -27,6 +27,8 @@ from ._eksim import (
     Headroom,
     Histogram,
     Hop,
+    KneeResult,
+    KneeRow,
     LoadError,
     NodeCapacity,
     NodeGroupCapacity,
@@ -39,8 +41,13 @@ from ._eksim import (
     RunResult,
     Scenario,
     SubnetCapacity,
+    SweepResult,
+    SweepRow,
+    SweepSummaryRow,
+    find_knee,
     load,
     loads,
+    sweep,
 )
 from .builder import ScenarioBuilder
 
@@ -69,6 +76,25 @@ def _capacity_to_pandas(self: CapacityReport, table: str = "subnets") -> Any:
 
 CapacityReport.to_pandas = _capacity_to_pandas  # type: ignore[attr-defined]
 
+# Columns of SweepResult.to_pandas(), those of `eksim sweep --format csv` plus
+# the flow's kind and its number within the kind.
+_SWEEP_COLUMNS = ["point", "replication", "seed", "flow", "kind", "index", "from_", "to", "metric", "unit", "value"]
+
+
+def _sweep_to_pandas(self: SweepResult) -> Any:
+    """The tidy table as a pandas DataFrame: one row per point, replication,
+    flow and metric, with a column per axis (its value as written)."""
+    import pandas as pd
+
+    axes = [path for path, _ in self.axes]
+    rows = [[getattr(r, c) for c in _SWEEP_COLUMNS[:3]] + [r.values[a] for a in axes] +
+            [getattr(r, c) for c in _SWEEP_COLUMNS[3:]] for r in self.rows]
+    columns = _SWEEP_COLUMNS[:3] + axes + ["flow", "kind", "index", "from", "to", "metric", "unit", "value"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+SweepResult.to_pandas = _sweep_to_pandas  # type: ignore[attr-defined]
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -88,6 +114,8 @@ __all__ = [
     "Headroom",
     "Histogram",
     "Hop",
+    "KneeResult",
+    "KneeRow",
     "LoadError",
     "NodeCapacity",
     "NodeGroupCapacity",
@@ -101,6 +129,11 @@ __all__ = [
     "Scenario",
     "ScenarioBuilder",
     "SubnetCapacity",
+    "SweepResult",
+    "SweepRow",
+    "SweepSummaryRow",
+    "find_knee",
     "load",
     "loads",
+    "sweep",
 ]

@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """mpirun -n 2 eksim sweep writes the same bytes as a serial eksim sweep.
 
-Runs a grid sweep and a knee search (two points, so both ranks get work)
-once serially and once under mpirun, each with --output-dir and stdout
-captured, and compares every file byte for byte.
+Runs a grid sweep, a knee search (two points, so both ranks get work) and
+the DNS grid (dnsTraffic, so DNS load runs) once serially and once under
+mpirun, each with --output-dir and stdout captured, and compares every file
+byte for byte.
 """
 import argparse
 import filecmp
@@ -32,6 +33,8 @@ def main():
     sweeps = {
         "grid": [os.path.join(HERE, "mmc-grid.yaml")],
         "knee": [os.path.join(HERE, "mmc-grid.yaml"), "--find-knee", "--bound", "p99<40ms"],
+        # DNS load runs: lookup streams and DNS servers travel between ranks too.
+        "dns": [os.path.join(HERE, "dns-load.yaml")],
     }
     mpi = [args.mpirun, "--allow-run-as-root", "--oversubscribe", "-n", "2"]
     failed = 0

@@ -2,13 +2,17 @@
 // hand, override paths and their errors, the Student t interval, and the
 // knee search against the analytic M/M/c sojourn-time distribution.
 #include <catch2/catch.hpp>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include <unistd.h>
 
+#include "eksim/dns/dns_load.hpp"
+#include "eksim/dns/scenario_world.hpp"
 #include "eksim/report/sweep_report.hpp"
 #include "eksim/scenario/load_error.hpp"
 #include "eksim/sim/random.hpp"
@@ -43,6 +47,25 @@ const sweep::Metric& metric(const sweep::RunMetrics& m, const std::string& name)
   }
   FAIL("no metric " << name);
   return m.metrics.front();
+}
+
+double value(const sweep::RunMetrics& m, sweep::FlowKind kind, const std::string& name) {
+  const sweep::Metric* x = sweep::find_metric(m, kind, 0, name);
+  if (x == nullptr) FAIL("no metric " << name);
+  return x->value;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// `text` with its one `from` replaced by `to` (each edit must hit).
+std::string replace_once(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  REQUIRE(text.find(from, at + 1) == std::string::npos);
+  return text.replace(at, from.size(), to);
 }
 
 }  // namespace
@@ -84,7 +107,7 @@ TEST_CASE("sweep rows are the single runs of the same points with the same seeds
   CHECK(result.runs[0].seed == result.runs[3].seed);
 
   const std::string csv = eksim::report::sweep_csv(spec, result);
-  CHECK(std::count(csv.begin(), csv.end(), '\n') == 1 + 12 * 12);  // 12 runs x 12 metrics
+  CHECK(std::count(csv.begin(), csv.end(), '\n') == 1 + 12 * 13);  // 12 runs x 13 metrics
   CHECK(csv.rfind("point,replication,seed,traffic.0.rate,servers.0.workers,flow,from,to,metric,unit,value\n", 0) == 0);
   const std::string text = eksim::report::sweep_text(spec, result);
   CHECK(text.find("4 points x 3 replications") != std::string::npos);
@@ -243,4 +266,149 @@ TEST_CASE("sweep: issue 8's DNS grid (CoreDNS replicas x rate x NodeLocal) lands
     CHECK(s.clusters.at(0).objects.find_workload("kube-system", "node-local-dns", "DaemonSet").has_value() ==
           (p % 2 == 1));
   }
+}
+
+TEST_CASE("sweep: DNS rows are single dns_load runs of the same points with the same seeds", "[sweep]") {
+  // Issue 8's grid: CoreDNS replicas 1, 2, 4 x lookup rate 500/s, 1500/s x
+  // NodeLocal DNSCache off, on; 2 replications of 5 s of arrivals.
+  const auto spec = sweep::load_sweep(kDir + "dns-load.yaml");
+  REQUIRE(sweep::point_count(spec) == 12);
+  sweep::SerialRunner runner;
+  const auto result = sweep::run_sweep(spec, runner);
+  REQUIRE(result.runs.size() == 24);
+
+  // Each point written by hand into the base file's text (not through the
+  // sweep's YAML paths) and loaded as a plain scenario.
+  const std::string base_path = std::string(EKSIM_SOURCE_DIR) + "/tests/scenarios/dns/resolver-limit.yaml";
+  const std::string base = read_text(base_path);
+  for (const auto& run : result.runs) {
+    const int replicas = std::array{1, 2, 4}[run.point / 4];
+    const int rate = (run.point / 2) % 2 == 0 ? 500 : 1500;
+    const bool node_local = run.point % 2 == 1;
+    std::string text = replace_once(base, "dns: {corednsReplicas: 1, nodeLocalCache: false}",
+                                    "dns: {corednsReplicas: " + std::to_string(replicas) +
+                                        ", nodeLocalCache: " + (node_local ? "true" : "false") + "}");
+    text = replace_once(text, "rate: 1500/s}", "rate: " + std::to_string(rate) + "/s}");
+    const auto s = eksim::scenario::load_scenario_text(text, base_path);
+    CHECK(run.seed == eksim::sim::stream_key(7, run.replication, "sweep", "replication"));
+    eksim::dns::DnsLoadOptions o;
+    o.seed = run.seed;
+    o.duration = eksim::sim::Time::s(5);
+    const auto single = eksim::dns::run_dns_load(s, eksim::dns::dns_world(s), o);
+    REQUIRE(single.flows.size() == 1);
+    const auto& f = single.flows[0];
+    INFO("point " << run.point << " replication " << run.replication);
+
+    // The scenario has no traffic: flows, so one lookup stream and the servers.
+    REQUIRE(run.metrics.flows.size() == 2);
+    CHECK(run.metrics.flows[0].kind == sweep::FlowKind::dns);
+    CHECK(run.metrics.flows[0].from == "c/app/client");
+    CHECK(run.metrics.flows[0].to == "host-{i}.example.com.");
+    CHECK(run.metrics.flows[1].kind == sweep::FlowKind::dns_servers);
+    using K = sweep::FlowKind;
+    const auto& m = run.metrics;
+    CHECK(value(m, K::dns, "lookups") == static_cast<double>(f.lookups));
+    CHECK(value(m, K::dns, "resolved") == static_cast<double>(f.resolved));
+    CHECK(value(m, K::dns, "timeout_rate") ==
+          Approx(static_cast<double>(f.timeouts) / static_cast<double>(f.lookups)));
+    CHECK(value(m, K::dns, "nxdomain_rate") == 0);  // every name is public
+    CHECK(value(m, K::dns, "queries") == static_cast<double>(f.queries));
+    CHECK(value(m, K::dns, "lookup_p99") == Approx(static_cast<double>(f.latency.quantile(0.99)) / 1e6));
+    CHECK(value(m, K::dns, "lookup_max") == Approx(static_cast<double>(f.latency.max()) / 1e6));
+    CHECK(value(m, K::dns, "lookup_mean") == Approx(f.latency.mean() / 1e6));
+    std::uint64_t dropped = 0, coredns = 0, node_local_queries = 0;
+    for (const auto& e : single.resolver) dropped += e.dropped;
+    for (const auto& c : single.coredns) coredns += c.queries;
+    for (const auto& c : single.node_local) node_local_queries += c.queries;
+    CHECK(value(m, K::dns_servers, "resolver_dropped") == static_cast<double>(dropped));
+    CHECK(value(m, K::dns_servers, "coredns_queries") == static_cast<double>(coredns));
+    CHECK(value(m, K::dns_servers, "node_local_queries") == static_cast<double>(node_local_queries));
+    CHECK((node_local_queries > 0) == node_local);
+
+    // What a user sees (the scenario's header): 5 s at the rate is about
+    // rate x 5 lookups (Poisson, 4 sigma); with one replica, no NodeLocal and
+    // 1,500/s the replica's ENI passes the resolver's 1,024 burst plus
+    // 1,024/s x 5 s = 6,144 of ~7,500 packets and each drop is a timed-out
+    // lookup (attempts:1); two replicas on two ENIs, or NodeLocal's cache,
+    // or 500/s, drop nothing.
+    const double offered = rate * 5.0;
+    CHECK(std::abs(value(m, K::dns, "lookups") - offered) < 4 * std::sqrt(offered));
+    if (replicas == 1 && rate == 1500 && !node_local) {
+      CHECK(std::abs(static_cast<double>(dropped) - (value(m, K::dns, "lookups") - 6144)) < 60);
+      CHECK(value(m, K::dns, "timeout_rate") == Approx(static_cast<double>(dropped) / value(m, K::dns, "lookups")));
+      CHECK(value(m, K::dns, "lookup_p99") == Approx(5000).epsilon(0.01));
+    } else {
+      CHECK(dropped == 0);
+      CHECK(value(m, K::dns, "timeout_rate") == 0);
+      CHECK(value(m, K::dns, "lookup_p99") < 50);
+    }
+  }
+  const std::string csv = eksim::report::sweep_csv(spec, result);
+  const std::size_t per_run = sweep::metric_catalog(sweep::FlowKind::dns).size() +
+                              sweep::metric_catalog(sweep::FlowKind::dns_servers).size();
+  CHECK(std::count(csv.begin(), csv.end(), '\n') == static_cast<std::ptrdiff_t>(1 + 24 * per_run));
+}
+
+TEST_CASE("sweep: request flows report their mean time in DNS lookups", "[sweep]") {
+  // A flow addressed by name looks the name up on each new connection; one
+  // addressed by workload never does.
+  const auto s = eksim::scenario::load_scenario(std::string(EKSIM_SOURCE_DIR) + "/tests/scenarios/run/two-az.yaml");
+  eksim::traffic::RunOptions o;
+  o.duration = eksim::sim::Time::s(2);
+  const auto r = eksim::traffic::run_scenario(s, o);
+  const auto m = sweep::run_metrics(r);
+  bool named = false, direct = false;
+  for (std::uint32_t i = 0; i < r.flows.size(); ++i) {
+    const double stage_ms = r.flows[i].stage_mean_ns[static_cast<std::size_t>(eksim::traffic::Stage::dns)] / 1e6;
+    const auto* x = sweep::find_metric(m, sweep::FlowKind::traffic, i, "dns_mean");
+    REQUIRE(x != nullptr);
+    CHECK(x->value == Approx(stage_ms));
+    if (r.flows[i].name == "by-name") {
+      named = true;
+      CHECK(x->value > 0);
+    }
+    if (r.flows[i].name == "direct") {
+      direct = true;
+      CHECK(x->value == 0);
+    }
+  }
+  CHECK(named);
+  CHECK(direct);
+}
+
+TEST_CASE("sweep --find-knee bounds a DNS metric on dnsTraffic's rate", "[sweep]") {
+  // One CoreDNS replica, no NodeLocal: the replica's ENI passes the
+  // resolver's 1,024-packet burst plus 1,024/s x 5 s = 6,144 packets, so at
+  // rate r (5 r lookups, one packet each) 5 r - 6,144 time out, and the
+  // timeout rate stays under 1% while 0.99 x 5 r < 6,144: r < 1,241/s.
+  auto spec = sweep::load_sweep(kDir + "dns-load.yaml");
+  spec.replications = 1;
+  sweep::KneeOptions o;
+  o.where = {"--rate", 0, 0};
+  o.rate_path = sweep::parse_yaml_path("dnsTraffic.0.rate", o.where);
+  o.flow = 0;
+  sweep::parse_bound("timeout_rate<0.01", o);
+  CHECK(o.kind == sweep::FlowKind::dns);
+  o.tolerance = 0.01;
+  auto grid = sweep::knee_grid(spec, o);
+  CHECK(o.low == 500);
+  CHECK(o.high == 1500);
+  REQUIRE(grid.axes.size() == 2);  // replicas and NodeLocal; keep 1 and false
+  for (auto& axis : grid.axes) {
+    axis.values.resize(1);
+    axis.labels.resize(1);
+  }
+  sweep::SerialRunner runner;
+  const auto k = sweep::find_knee(grid, o, runner);
+  REQUIRE(k.rows.size() == 1);
+  CHECK(k.rows[0].status == "found");
+  // Poisson arrivals move the count at the knee by sqrt(6,200) = 79 lookups,
+  // 1.3% of the rate.
+  CHECK(k.rows[0].knee == Approx(6144.0 / (0.99 * 5)).epsilon(0.04));
+
+  // A bound on a traffic: flow's metric where the scenario has none is an
+  // error before any run.
+  sweep::KneeOptions bad = o;
+  sweep::parse_bound("p99<20ms", bad);
+  CHECK_THROWS_WITH(sweep::check_knee(grid, bad), Catch::Contains("has 0 traffic entries"));
 }

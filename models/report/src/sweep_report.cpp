@@ -82,15 +82,9 @@ void head_json(JsonWriter& w, const SweepSpec& spec) {
   axes_json(w, spec);
 }
 
-// One summary line: a (point, flow, metric) over its replications.
-struct SummaryRow {
-  std::size_t point;
-  const sweep::FlowLabel* flow;
-  const sweep::Metric* metric;
-  sweep::Interval interval;
-};
+}  // namespace
 
-std::vector<SummaryRow> summarise(const SweepSpec& spec, const SweepResult& r) {
+std::vector<SummaryRow> sweep_summary(const SweepSpec& spec, const SweepResult& r) {
   std::vector<SummaryRow> out;
   const std::size_t reps = spec.replications;
   for (std::size_t first = 0; first + reps <= r.runs.size(); first += reps) {
@@ -104,6 +98,8 @@ std::vector<SummaryRow> summarise(const SweepSpec& spec, const SweepResult& r) {
   }
   return out;
 }
+
+namespace {
 
 std::string head_text(const SweepSpec& spec) {
   const std::size_t points = sweep::point_count(spec);
@@ -148,6 +144,7 @@ std::string sweep_json(const SweepSpec& spec, const SweepResult& r) {
       w.key("replication").value(static_cast<std::uint64_t>(run.replication));
       w.key("seed").value(run.seed);
       w.key("flow").value(static_cast<std::uint64_t>(m.flow));
+      w.key("kind").value(std::string(sweep::to_string(run.metrics.flows[m.flow].kind)));
       w.key("from").value(run.metrics.flows[m.flow].from);
       w.key("to").value(run.metrics.flows[m.flow].to);
       w.key("metric").value(m.name);
@@ -158,10 +155,11 @@ std::string sweep_json(const SweepSpec& spec, const SweepResult& r) {
   }
   w.end_array();
   w.key("summary").begin_array();
-  for (const auto& s : summarise(spec, r)) {
+  for (const auto& s : sweep_summary(spec, r)) {
     w.begin_object();
     point_json(w, spec, s.point);
     w.key("flow").value(static_cast<std::uint64_t>(s.metric->flow));
+    w.key("kind").value(std::string(sweep::to_string(s.flow->kind)));
     w.key("metric").value(s.metric->name);
     w.key("unit").value(s.metric->unit);
     w.key("n").value(static_cast<std::uint64_t>(s.interval.n));
@@ -187,7 +185,7 @@ std::string sweep_text(const SweepSpec& spec, const SweepResult& r) {
   for (const auto& a : spec.axes) header.push_back(a.path.text);
   for (const char* h : {"flow", "metric", "mean", "95% CI"}) header.emplace_back(h);
   Table t(header);
-  for (const auto& s : summarise(spec, r)) {
+  for (const auto& s : sweep_summary(spec, r)) {
     std::vector<std::string> row{std::to_string(s.point)};
     const auto labels = axis_values(spec, s.point);
     row.insert(row.end(), labels.begin(), labels.end());
@@ -199,12 +197,25 @@ std::string sweep_text(const SweepSpec& spec, const SweepResult& r) {
   }
   out += t.str();
   if (!r.runs.empty() && r.runs.front().metrics.flows.empty()) {
-    out += "\nthe scenario has no traffic flows, so the runs measured nothing\n";
+    out += "\nthe scenario has no traffic or dnsTraffic, so the runs measured nothing\n";
   } else if (!r.runs.empty()) {
     out += "\nflows\n";
     const auto& flows = r.runs.front().metrics.flows;
     for (std::size_t i = 0; i < flows.size(); ++i) {
-      out += "  " + std::to_string(i) + "  " + flows[i].from + " -> " + flows[i].to + "\n";
+      const auto& f = flows[i];
+      std::string what;
+      switch (f.kind) {
+        case sweep::FlowKind::traffic:
+          what = "traffic." + std::to_string(f.index) + "  " + f.from + " -> " + f.to;
+          break;
+        case sweep::FlowKind::dns:
+          what = "dnsTraffic." + std::to_string(f.index) + "  " + f.from + " looks up " + f.to;
+          break;
+        case sweep::FlowKind::dns_servers:
+          what = "DNS servers over every dnsTraffic stream (" + f.to + ")";
+          break;
+      }
+      out += "  " + std::to_string(i) + "  " + what + "\n";
     }
   }
   return out;

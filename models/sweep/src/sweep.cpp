@@ -5,7 +5,10 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
+#include "eksim/dns/dns_load.hpp"
+#include "eksim/dns/scenario_world.hpp"
 #include "eksim/scenario/yaml_reader.hpp"
 #include "eksim/sim/random.hpp"
 #include "eksim/traffic/run.hpp"
@@ -36,6 +39,8 @@ std::string shortest(double v) {
 void pack_metrics(Packer& p, const RunMetrics& m) {
   p.u64(m.flows.size());
   for (const auto& f : m.flows) {
+    p.u64(static_cast<std::uint64_t>(f.kind));
+    p.u64(f.index);
     p.str(f.from);
     p.str(f.to);
   }
@@ -52,6 +57,8 @@ RunMetrics unpack_metrics(Unpacker& u) {
   RunMetrics m;
   m.flows.resize(u.u64());
   for (auto& f : m.flows) {
+    f.kind = static_cast<FlowKind>(u.u64());
+    f.index = static_cast<std::uint32_t>(u.u64());
     f.from = u.str();
     f.to = u.str();
   }
@@ -65,13 +72,30 @@ RunMetrics unpack_metrics(Unpacker& u) {
   return m;
 }
 
+// A point's runs with one seed: the request-level run of its traffic, and
+// the DNS load run of its dnsTraffic when it has some. The two models run
+// apart, each as `eksim run` and `eksim dns --load` would with this seed:
+// dnsTraffic is not background load for the request flows.
 RunMetrics run_once(const scenario::Scenario& s, std::uint64_t seed, std::optional<sim::Time> duration,
                     const std::function<void(double)>& within) {
-  traffic::RunOptions options;
-  options.seed = seed;
-  options.duration = duration;
-  if (within) options.progress = within;
-  return run_metrics(traffic::run_scenario(s, options));
+  RunMetrics out;
+  const bool dns_load = !s.dns.traffic.empty();
+  const double traffic_share = dns_load ? (s.flows.empty() ? 0.0 : 0.5) : 1.0;
+  if (!s.flows.empty() || !dns_load) {
+    traffic::RunOptions options;
+    options.seed = seed;
+    options.duration = duration;
+    if (within) options.progress = [&](double f) { within(f * traffic_share); };
+    add_run_metrics(traffic::run_scenario(s, options), out);
+  }
+  if (dns_load) {
+    dns::DnsLoadOptions options;
+    options.seed = seed;
+    options.duration = duration;
+    add_dns_metrics(dns::run_dns_load(s, dns::dns_world(s), options), out);
+    if (within) within(1.0);
+  }
+  return out;
 }
 
 std::string path_text(const YamlPath& p) {
@@ -244,7 +268,11 @@ SweepSpec knee_grid(const SweepSpec& spec, KneeOptions& options) {
 void parse_bound(const std::string& text, KneeOptions& options) {
   const SourceLocation where{"--bound", 0, 0};
   const auto lt = text.find('<');
-  const auto catalog = metric_catalog();
+  std::vector<Metric> catalog;
+  for (const FlowKind k : {FlowKind::traffic, FlowKind::dns, FlowKind::dns_servers}) {
+    const auto more = metric_catalog(k);
+    catalog.insert(catalog.end(), more.begin(), more.end());
+  }
   std::vector<std::string> names;
   for (const Metric& m : catalog) names.push_back(m.name);
   if (lt == std::string::npos || lt == 0 || lt + 1 == text.size()) {
@@ -272,8 +300,22 @@ void parse_bound(const std::string& text, KneeOptions& options) {
     }
   }
   options.metric = name;
+  metric_kind(name, &options.kind);
   options.bound = bound;
   options.bound_text = name + "<" + value;
+}
+
+void set_knee_rate(const std::string& path, KneeOptions& options) {
+  options.where = SourceLocation{"--rate", 0, 0};
+  options.rate_path = parse_yaml_path(path, options.where);
+  // The bound is on the flow (traffic.N) or lookup stream (dnsTraffic.N)
+  // whose rate is searched; the first of the metric's kind otherwise.
+  options.flow = 0;
+  const auto& steps = options.rate_path.steps;
+  if (steps.size() == 3 && (steps[0] == "traffic" || steps[0] == "dnsTraffic") && steps[2] == "rate") {
+    const auto [ptr, ec] = std::from_chars(steps[1].data(), steps[1].data() + steps[1].size(), options.flow);
+    if (ec != std::errc() || ptr != steps[1].data() + steps[1].size()) options.flow = 0;
+  }
 }
 
 std::size_t check_knee(const SweepSpec& grid, const KneeOptions& options) {
@@ -283,12 +325,21 @@ std::size_t check_knee(const SweepSpec& grid, const KneeOptions& options) {
     points = load_points(grid, {{&options.rate_path, YAML::Node(shortest(rate)), options.where}});
   }
   for (const auto& s : points) {
-    if (options.flow >= s.flows.size()) {
-      throw LoadError(options.where, "--find-knee: the bound is on flow " + std::to_string(options.flow) +
-                                         " but the scenario has " + std::to_string(s.flows.size()) + " flows");
+    const std::size_t flows = options.kind == FlowKind::traffic       ? s.flows.size()
+                              : options.kind == FlowKind::dns         ? s.dns.traffic.size()
+                              : s.dns.traffic.empty()                 ? 0
+                                                                      : 1;
+    // The DNS servers are one entry whichever stream's rate is searched.
+    const std::uint32_t flow = options.kind == FlowKind::dns_servers ? 0 : options.flow;
+    if (flow >= flows) {
+      const std::string what = options.kind == FlowKind::traffic ? "traffic" : "dnsTraffic";
+      throw LoadError(options.where, "--find-knee: the bound " + options.metric + " is on " + what + " " +
+                                         std::to_string(flow) +
+                                         " but the scenario has " + std::to_string(flows) + " " + what +
+                                         (flows == 1 ? " entry" : " entries"));
     }
   }
-  const auto catalog = metric_catalog();
+  const auto catalog = metric_catalog(options.kind);
   std::size_t metric_index = catalog.size();
   for (std::size_t i = 0; i < catalog.size(); ++i) {
     if (catalog[i].name == options.metric) metric_index = i;
@@ -304,8 +355,8 @@ KneeResult find_knee(const SweepSpec& spec, const KneeOptions& options, TaskRunn
   KneeResult out;
   out.grid = spec;
   const SweepSpec& grid = out.grid;
-  const std::size_t metric_index = check_knee(grid, options);
-  const std::size_t per_flow = metric_catalog().size();
+  check_knee(grid, options);
+  const std::uint32_t flow = options.kind == FlowKind::dns_servers ? 0 : options.flow;
   // Bisection halves high - low until it is within tolerance * high.
   const int max_probes =
       2 + static_cast<int>(std::ceil(std::log2(std::max(1.0, (options.high - options.low) /
@@ -326,7 +377,9 @@ KneeResult find_knee(const SweepSpec& spec, const KneeOptions& options, TaskRunn
                 within(std::min(1.0, (done + f / static_cast<double>(spec.replications)) / max_probes));
               }
             });
-            sum += m.metrics[options.flow * per_flow + metric_index].value;
+            const Metric* x = find_metric(m, options.kind, flow, options.metric);
+            if (x == nullptr) throw std::runtime_error("sweep: a run has no " + options.metric);
+            sum += x->value;
           }
           const double mean = sum / static_cast<double>(spec.replications);
           probes.push_back({rate, mean, mean < options.bound});

@@ -4,10 +4,22 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
+#include "eksim/sweep/confidence.hpp"
 #include "eksim/sweep/sweep.hpp"
 
 namespace eksim::report {
+
+// One summary line: a (point, flow, metric) over its replications. The
+// pointers are into the SweepResult summarised.
+struct SummaryRow {
+  std::size_t point;
+  const sweep::FlowLabel* flow;
+  const sweep::Metric* metric;
+  sweep::Interval interval;
+};
+std::vector<SummaryRow> sweep_summary(const sweep::SweepSpec& spec, const sweep::SweepResult& r);
 
 std::string sweep_csv(const sweep::SweepSpec& spec, const sweep::SweepResult& r);
 std::string sweep_json(const sweep::SweepSpec& spec, const sweep::SweepResult& r);

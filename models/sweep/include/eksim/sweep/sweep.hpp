@@ -100,6 +100,9 @@ struct KneeOptions {
   std::string metric = "p99";
   double bound = 0;  // in the metric's unit
   std::string bound_text;  // as the user wrote it: "p99<20ms"
+  // The metric's kind (set by parse_bound) and the flow of that kind:
+  // traffic.N or dnsTraffic.N (dns_servers has one, whatever N).
+  FlowKind kind = FlowKind::traffic;
   std::uint32_t flow = 0;
 };
 
@@ -127,6 +130,10 @@ struct KneeResult {
 // options.metric and options.bound. Throws LoadError at "--bound".
 void parse_bound(const std::string& text, KneeOptions& options);
 
+// The rate's path into options.rate_path (errors at "--rate") and the flow
+// the bound reads: N for traffic.N.rate and dnsTraffic.N.rate, else 0.
+void set_knee_rate(const std::string& path, KneeOptions& options);
+
 // The grid without the knee's rate axis (if the grid has it). When
 // options.low or high is 0, takes them from that axis's smallest and
 // largest rates. Throws LoadError on bad options.
@@ -134,7 +141,7 @@ SweepSpec knee_grid(const SweepSpec& spec, KneeOptions& options);
 
 // Checks the options against every point of `grid` (from knee_grid): both
 // ends of the search load, the flow and the metric exist. Returns the
-// metric's index in metric_catalog(). Throws LoadError.
+// metric's index in metric_catalog(options.kind). Throws LoadError.
 std::size_t check_knee(const SweepSpec& grid, const KneeOptions& options);
 
 // Checks as above, then bisects at each point as one task of `runner`.
