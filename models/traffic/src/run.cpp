@@ -171,8 +171,7 @@ struct Destination {
   std::uint32_t cluster = 0;
   std::uint32_t service = 0;
   std::uint32_t service_port = 0;  // index into the Service's ports
-  bool topology_aware = false;
-  bool node_local = false;  // internalTrafficPolicy: Local
+  bool topology_aware = false;  // service.kubernetes.io/topology-mode: Auto
   net::Ipv4Address address;
 };
 
@@ -215,7 +214,6 @@ struct FlowState {
   Time on_until = Time::max();
   const scenario::RetryPolicy* retries = nullptr;
   bool mesh_client = false;
-  std::uint32_t next_client = 0;
   std::uint64_t alb_turn = 0;  // round robin over the ALB's targets
 
   void arrive();
@@ -451,7 +449,6 @@ Engine::Engine(const scenario::Scenario& scen, const RunOptions& options, RunRes
         }
         const auto mode = svc.annotations.find("service.kubernetes.io/topology-mode");
         d.topology_aware = mode != svc.annotations.end() && (mode->second == "Auto" || mode->second == "auto");
-        d.node_local = svc.internal_traffic_policy == k8s::TrafficPolicy::Local;
         break;
       }
       case Kind::address:
