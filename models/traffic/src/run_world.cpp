@@ -197,7 +197,7 @@ PairPlan verdict_plan(const reach::Verdict& v) {
 }  // namespace
 
 const PairPlan& RunWorld::pod_pair(std::uint32_t from, std::uint32_t to, std::uint16_t port) {
-  const auto key = std::tuple(0, from, to, std::uint32_t{port}, std::uint64_t{0});
+  const PlanKey key{0, from, to, port};
   if (const auto it = plan_index_.find(key); it != plan_index_.end()) return *it->second;
   const reach::Verdict v = conn_.pod_to_pod(from, to, k8s::Protocol::Tcp, port);
   PairPlan& plan = plans_.emplace_back(verdict_plan(v));
@@ -207,7 +207,7 @@ const PairPlan& RunWorld::pod_pair(std::uint32_t from, std::uint32_t to, std::ui
 }
 
 const PairPlan& RunWorld::external(std::uint32_t from, net::Ipv4Address to, std::uint16_t port) {
-  const auto key = std::tuple(1, from, to.value(), std::uint32_t{port}, std::uint64_t{0});
+  const PlanKey key{1, from, to.value(), port};
   if (const auto it = plan_index_.find(key); it != plan_index_.end()) return *it->second;
   const reach::Verdict v = conn_.pod_to_address(from, to, k8s::Protocol::Tcp, port);
   PairPlan& plan = plans_.emplace_back(verdict_plan(v));
@@ -219,9 +219,7 @@ const PairPlan& RunWorld::external(std::uint32_t from, net::Ipv4Address to, std:
 const PairPlan& RunWorld::load_balancer(std::uint32_t from, std::uint32_t cluster, std::uint32_t service,
                                         std::uint32_t service_port, std::uint32_t lb_az, std::uint32_t via_node,
                                         std::uint32_t to, std::uint16_t target_port) {
-  const auto key = std::tuple(2, from, to, std::uint32_t{target_port},
-                              (std::uint64_t{cluster} << 48) ^ (std::uint64_t{service} << 24) ^
-                                  (std::uint64_t{service_port} << 40) ^ (std::uint64_t{lb_az} << 32) ^ via_node);
+  const PlanKey key{2, from, to, target_port, cluster, service, service_port, lb_az, via_node};
   if (const auto it = plan_index_.find(key); it != plan_index_.end()) return *it->second;
   const reach::Verdict v =
       conn_.pod_via_load_balancer(from, cluster, service, service_port, to, k8s::Protocol::Tcp, target_port);
@@ -241,9 +239,7 @@ const PairPlan& RunWorld::load_balancer(std::uint32_t from, std::uint32_t cluste
 const PairPlan& RunWorld::east_west(std::uint32_t from, std::uint32_t cluster, std::uint32_t gateway_service,
                                     std::uint32_t gateway_port, std::uint32_t gateway_pod,
                                     std::uint16_t gateway_target_port, std::uint32_t to, std::uint16_t target_port) {
-  const auto key = std::tuple(5, from, to, std::uint32_t{target_port},
-                              (std::uint64_t{cluster} << 48) ^ (std::uint64_t{gateway_service} << 24) ^
-                                  (std::uint64_t{gateway_port} << 40) ^ gateway_pod);
+  const PlanKey key{5, from, to, target_port, cluster, gateway_service, gateway_port, gateway_pod, gateway_target_port};
   if (const auto it = plan_index_.find(key); it != plan_index_.end()) return *it->second;
   const std::uint32_t lb_az = pods_[gateway_pod].az;
   const PairPlan& in = load_balancer(from, cluster, gateway_service, gateway_port, lb_az, kNone, gateway_pod,
@@ -313,9 +309,7 @@ void RunWorld::balancer_routes(PairPlan& plan, std::uint32_t from, std::uint32_t
 const PairPlan& RunWorld::api_gateway(std::uint32_t from, std::uint32_t cluster, std::uint32_t service,
                                       std::uint32_t service_port, std::uint32_t lb_az, std::uint32_t via_node,
                                       std::uint32_t to, std::uint16_t target_port) {
-  const auto key = std::tuple(4, from, to, std::uint32_t{target_port},
-                              (std::uint64_t{cluster} << 48) ^ (std::uint64_t{service} << 24) ^
-                                  (std::uint64_t{service_port} << 40) ^ (std::uint64_t{lb_az} << 32) ^ via_node);
+  const PlanKey key{4, from, to, target_port, cluster, service, service_port, lb_az, via_node};
   if (const auto it = plan_index_.find(key); it != plan_index_.end()) return *it->second;
   // The VPC link's ENI: an address of a node subnet of the NLB's VPC in lb_az.
   net::Ipv4Address link = conn_.layout().pods[to].address;
@@ -363,10 +357,7 @@ const PairPlan& RunWorld::api_gateway(std::uint32_t from, std::uint32_t cluster,
 const PairPlan& RunWorld::alb(std::uint32_t from, std::uint32_t cluster, std::uint32_t ingress, std::uint32_t service,
                               std::uint32_t service_port, std::uint32_t alb_az, std::uint32_t via_node,
                               std::uint32_t to, std::uint16_t target_port) {
-  const auto key = std::tuple(3, from, to, std::uint32_t{target_port},
-                              (std::uint64_t{cluster} << 48) ^ (std::uint64_t{ingress} << 24) ^
-                                  (std::uint64_t{service_port} << 40) ^ (std::uint64_t{alb_az} << 32) ^ via_node ^
-                                  (std::uint64_t{service} << 8));
+  const PlanKey key{3, from, to, target_port, cluster, ingress, service, service_port, alb_az, via_node};
   if (const auto it = plan_index_.find(key); it != plan_index_.end()) return *it->second;
   const reach::Verdict v = conn_.pod_via_alb(from, cluster, ingress, service, service_port, to, target_port);
   PairPlan& plan = plans_.emplace_back(verdict_plan(v));

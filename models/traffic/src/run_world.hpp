@@ -5,10 +5,10 @@
 
 #include <cstdint>
 #include <string>
+#include <array>
 #include <deque>
 #include <stdexcept>
 #include <map>
-#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -155,8 +155,11 @@ class RunWorld {
   std::vector<std::unordered_map<std::uint32_t, std::uint32_t>> cluster_ips_;  // [cluster]: ClusterIP -> Service
   std::unordered_map<std::string, std::uint32_t> tgw_links_;
   std::uint32_t nat_link_ = kNone;
-  // Plans by (kind, from, to, port, extra); a deque so references stay valid.
-  std::map<std::tuple<int, std::uint32_t, std::uint32_t, std::uint32_t, std::uint64_t>, const PairPlan*> plan_index_;
+  // Plans by {kind, from, to, port, then each further argument whole} (no
+  // packing of fields into fewer bits, which could make two plans one); a
+  // deque so references stay valid.
+  using PlanKey = std::array<std::uint32_t, 10>;
+  std::map<PlanKey, const PairPlan*> plan_index_;
   std::deque<PairPlan> plans_;
 };
 
