@@ -44,8 +44,13 @@ test: build
 test-fast: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# The instrumented builds use -O1 with line tables only: they compile in half the time of
+# RelWithDebInfo's -O2 -g, and every sanitizer or fuzzer report still names file and line.
+SANITIZE_FLAGS := -O1 -g1 -DNDEBUG
+
 test-asan: setup
 	@cmake -S . -B $(ASAN_BUILD) -G $(GENERATOR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$(SANITIZE_FLAGS)" \
 	  -DEKSIM_SANITIZE=ON -DEKSIM_BENCH=OFF $(CMAKE_ARGS) >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -57,9 +62,10 @@ test-asan: setup
 FUZZ_TARGETS := $(notdir $(wildcard tests/fuzz/corpus/*))
 
 fuzz: setup
-	@cmake -S . -B $(FUZZ_BUILD) -G $(GENERATOR) -DCMAKE_BUILD_TYPE=Release \
+	@cmake -S . -B $(FUZZ_BUILD) -G $(GENERATOR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$(SANITIZE_FLAGS)" \
 	  -DCMAKE_CXX_COMPILER=clang++-14 -DEKSIM_FUZZ=ON $(CMAKE_ARGS) >/dev/null
-	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
 	@mkdir -p $(FUZZ_BUILD)/artifacts
 	@work=$$(mktemp -d); trap 'rm -rf "$$work"' EXIT; failed=; \
 	for t in $(FUZZ_TARGETS); do \
