@@ -102,20 +102,20 @@ void EventQueue::walk(const Bucket& b, F f) {
   if (b.head == kNone) return;
   const std::uint32_t last_chunk = b.tail >> 3;
   std::uint32_t position = b.head;
+  if ((position >> 3) != last_chunk) prefetch_chunk(next_of(position >> 3));
   for (;;) {
     const std::uint32_t c = position >> 3;
     const bool is_last = c == last_chunk;
-    const std::uint32_t next = next_of(c);
-    if (!is_last) {
-      // Fetch the next chunk while this one is handled.
-      __builtin_prefetch(&arena_[next << 3]);
-      __builtin_prefetch(&arena_[(next << 3) + 4]);
-    }
+    const Link link = link_of(c);
+    // The next chunk was fetched a chunk ago; fetch the one after it. Near
+    // the end of the chain the skip link is stale: a useless fetch, cheaper
+    // than a branch.
+    prefetch_chunk(link.skip);
     const Slot* const end = &arena_[is_last ? b.tail : (c << 3) + kChunkEntries];
     for (const Slot* e = &arena_[position]; e != end; ++e) f(e->entry);
     if constexpr (kFree) free_chunk(c);
     if (is_last) return;
-    position = next << 3;
+    position = link.next << 3;
   }
 }
 
@@ -176,25 +176,23 @@ void EventQueue::spread(const Bucket& b, std::size_t level) {
   } else if (level == 2) {
     // The common case, 256 ns into sixteen 16 ns level-1 buckets, written
     // apart so that the shift is a constant and the digit count needs no
-    // range test (5 instructions an event at 1e3).
+    // range test. An entry whose level-1 digit is 0 (1 in 16) shares
+    // `last_`'s window: it goes to level 1's digit-0 bucket, which
+    // bucket_of never uses (a later time differs from `last_` in a digit
+    // where its own is the larger), so no entry ever takes a branch here;
+    // refill sorts that bucket into the run at once, before anything else
+    // can be scheduled.
     walk<true>(b, [this](const Entry& e) {
       const auto digit = static_cast<std::size_t>(e.time >> kDigitBits) & (kDigits - 1);
-      if (digit == 0) [[unlikely]] {
-        append(bucket_of(e.time), e);
-        return;
-      }
       append_chain(buckets_[1 + kDigits + digit], 1 + kDigits + digit, e);
       ++level1_digits_[digit][static_cast<std::size_t>(e.time) & (kDigits - 1)];
     });
   } else {
-    // Higher levels: the same without digit counts.
+    // Higher levels: the same without digit counts; digit 0 goes to the
+    // level below's digit-0 bucket, which refill spreads next.
     const auto shift = static_cast<unsigned>((level - 1) * kDigitBits);
     walk<true>(b, [this, shift](const Entry& e) {
       const auto digit = static_cast<std::size_t>(e.time >> shift) & (kDigits - 1);
-      if (digit == 0) [[unlikely]] {
-        append(bucket_of(e.time), e);
-        return;
-      }
       const std::size_t index = 1 + shift * (kDigits / kDigitBits) + digit;
       append_chain(buckets_[index], index, e);
     });
@@ -251,6 +249,17 @@ bool EventQueue::refill(Time limit) {
 }
 
 bool EventQueue::pop_slow(Event& out, Time limit) {
+  const bool taken = take_slow(out, limit);
+  // Events at `last_` wait in bucket 0 behind the run's; otherwise the
+  // earliest level-0 bucket, or the end of the window, bounds the run.
+  const std::uint64_t level0 = (nonempty_[0] & kLevel0Mask) | (kLevel0Mask + 1);
+  fast_until_ = buckets_[0].head != kNone
+                    ? last_ + 1
+                    : (last_ & ~static_cast<std::int64_t>(kDigits - 1)) + std::countr_zero(level0);
+  return taken;
+}
+
+bool EventQueue::take_slow(Event& out, Time limit) {
   for (;;) {
     // Sources of the current window, in order: the sorted run, then bucket
     // 0 (scheduled at `last_` after the run was sorted), then level 0
