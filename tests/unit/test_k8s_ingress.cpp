@@ -350,3 +350,30 @@ TEST_CASE("an ALB cannot route to a resource backend or to a missing action", "[
         "Ingress 'app/web': spec.rules[0].http.paths[0].backend.service.port.name: port use-annotation needs the "
         "annotation alb.ingress.kubernetes.io/actions.to-new, which this Ingress does not have");
 }
+
+TEST_CASE("a Service's target type reaches the ALB through the default backend as through a rule", "[k8s][ingress]") {
+  // The Ingress says nothing of target types; Service web (the default backend, no
+  // NodePort) asks for ip targets, Service shop (a rule's backend) says nothing.
+  const std::string text =
+      "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: front, namespace: app}\n"
+      "spec:\n  ingressClassName: alb\n"
+      "  defaultBackend: {service: {name: web, port: {number: 80}}}\n"
+      "  rules:\n  - http:\n      paths:\n"
+      "      - {path: /shop, pathType: Prefix, backend: {service: {name: shop, port: {number: 80}}}}\n"
+      "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: app\n"
+      "  annotations: {alb.ingress.kubernetes.io/target-type: ip}\nspec: {ports: [{port: 80}]}\n"
+      "---\napiVersion: v1\nkind: Service\nmetadata: {name: shop, namespace: app}\n"
+      "spec: {type: NodePort, ports: [{port: 80}]}\n"
+      "---\napiVersion: v1\nkind: Service\nmetadata: {name: other, namespace: app}\nspec: {ports: [{port: 80}]}\n";
+  const ManifestSet set = load_manifest_text(text, "front.yaml");
+  const Ingress& front = ingress(set, "app", "front");
+  const auto service = [&](const std::string& name) {
+    const auto found = set.find_service("app", name);
+    REQUIRE(found);
+    return *found;
+  };
+  CHECK(front.target_type_of(service("web")) == NlbTargetType::Ip);
+  CHECK(front.target_type_of(service("shop")) == NlbTargetType::Instance);
+  // No backend names it: the Ingress's own (here the default, instance).
+  CHECK(front.target_type_of(service("other")) == NlbTargetType::Instance);
+}

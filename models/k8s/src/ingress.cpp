@@ -46,4 +46,14 @@ std::string_view to_string(AlbListenerProtocol protocol) {
   return protocol == AlbListenerProtocol::Https ? "HTTPS" : "HTTP";
 }
 
+NlbTargetType Ingress::target_type_of(std::uint32_t service) const {
+  if (default_backend && default_backend->service == service) return default_backend->target_type;
+  for (const auto& rule : rules) {
+    for (const auto& path : rule.paths) {
+      if (path.backend.service == service) return path.backend.target_type;
+    }
+  }
+  return alb.target_type;
+}
+
 }  // namespace eksim::k8s

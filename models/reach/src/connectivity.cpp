@@ -1184,12 +1184,7 @@ Verdict Connectivity::pod_via_alb(std::uint32_t from, std::uint32_t cluster, std
                                   std::uint32_t service, std::uint32_t service_port, std::uint32_t to,
                                   std::uint16_t target_port) const {
   const k8s::Ingress& ing = impl_->s.clusters[cluster].objects.ingresses[ingress];
-  bool ip_targets = ing.alb.target_type == k8s::NlbTargetType::Ip;
-  for (const auto& rule : ing.rules) {
-    for (const auto& p : rule.paths) {
-      if (p.backend.service == service) ip_targets = p.backend.target_type == k8s::NlbTargetType::Ip;
-    }
-  }
+  const bool ip_targets = ing.target_type_of(service) == k8s::NlbTargetType::Ip;
   const std::uint16_t node_port = impl_->layout.node_ports[cluster][service][service_port];
   if (!ip_targets && node_port == 0) {
     Verdict v;

@@ -680,12 +680,7 @@ std::optional<Connection> Engine::through_alb(FlowState& f, std::uint32_t client
     failure = {Failure::overloaded, reach::Reason::NO_ENDPOINTS};
     return std::nullopt;
   }
-  bool ip_targets = ing.alb.target_type == k8s::NlbTargetType::Ip;
-  for (const auto& rule : ing.rules) {
-    for (const auto& path : rule.paths) {
-      if (path.backend.service == to.service) ip_targets = path.backend.target_type == k8s::NlbTargetType::Ip;
-    }
-  }
+  const bool ip_targets = ing.target_type_of(to.service) == k8s::NlbTargetType::Ip;
   // Cross-zone load balancing is always on for an ALB: any target, in turn.
   std::uint32_t ep = 0;
   std::uint32_t via = kNone;

@@ -180,6 +180,11 @@ struct Ingress {
   [[nodiscard]] bool makes_alb() const {
     return controller == IngressController::AwsLoadBalancerController || controller == IngressController::EksAutoMode;
   }
+  // The target type of the target group serving Service `service` (an index
+  // into ManifestSet::services), from the default backend or any rule's
+  // backend naming it (all of them agree: the Service's annotation, else the
+  // Ingress's); the Ingress's own when no backend names it.
+  [[nodiscard]] NlbTargetType target_type_of(std::uint32_t service) const;
 };
 
 }  // namespace eksim::k8s
