@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <set>
+#include <utility>
 #include <vector>
 
 #include "eksim/sim/event_queue.hpp"
@@ -91,6 +93,42 @@ TEMPLATE_TEST_CASE("events interleaved with pops keep (time, insertion) order", 
     }
   }
   CHECK(ok);
+  CHECK(pending.empty());
+}
+
+TEMPLATE_TEST_CASE("dense windows: hundreds of events a nanosecond, new ones landing among them", "[queue]",
+                   EventQueue, HeapEventQueue) {
+  // The regime of a million pending events: a 16 ns window holds thousands of
+  // events, hundreds at each nanosecond, and events scheduled while it is
+  // being taken land at its own later nanoseconds, at the current one and in
+  // the next windows. Each must still come after every older event of its time.
+  RandomStream rng(23, 0, "queue-test", "dense");
+  TestType q;
+  const auto h = eksim::sim::handler_id<&noop>();
+  std::set<std::pair<std::int64_t, std::uint64_t>> pending;  // (time, insertion): the reference order
+  std::uint64_t seq = 0;
+  for (int i = 0; i < 20'000; ++i) {
+    const auto t = static_cast<std::int64_t>(rng.uniform_below(64));
+    q.push(Time::ns(t), h, seq);
+    pending.emplace(t, seq++);
+  }
+  Event e;
+  std::uint64_t popped = 0;
+  std::uint64_t mismatches = 0;
+  while (q.pop(e)) {
+    const auto expected = *pending.begin();
+    if (expected.first != e.time.count() || expected.second != e.context) ++mismatches;
+    pending.erase(pending.find({e.time.count(), e.context}));
+    if (++popped < 60'000) {
+      for (std::uint64_t k = rng.uniform_below(3); k > 0; --k) {
+        const auto dt = static_cast<std::int64_t>(rng.uniform_below(40));  // 0: the current instant
+        q.push(e.time + Time::ns(dt), h, seq);
+        pending.emplace(e.time.count() + dt, seq++);
+      }
+    }
+  }
+  CHECK(mismatches == 0);
+  CHECK(popped > 60'000);
   CHECK(pending.empty());
 }
 
