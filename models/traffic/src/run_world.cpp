@@ -197,71 +197,67 @@ PairPlan verdict_plan(const reach::Verdict& v) {
 }  // namespace
 
 const PairPlan& RunWorld::pod_pair(std::uint32_t from, std::uint32_t to, std::uint16_t port) {
-  const PlanKey key{0, from, to, port};
-  if (const auto it = plan_index_.find(key); it != plan_index_.end()) return *it->second;
-  const reach::Verdict v = conn_.pod_to_pod(from, to, k8s::Protocol::Tcp, port);
-  PairPlan& plan = plans_.emplace_back(verdict_plan(v));
-  build_routes(plan, v, pods_[from].node, pods_[to].node, false);
-  plan_index_.emplace(key, &plan);
-  return plan;
+  return cached({0, from, to, port}, [&]() -> const PairPlan& {
+    const reach::Verdict v = conn_.pod_to_pod(from, to, k8s::Protocol::Tcp, port);
+    PairPlan& plan = plans_.emplace_back(verdict_plan(v));
+    build_routes(plan, v, pods_[from].node, pods_[to].node, false);
+    return plan;
+  });
 }
 
 const PairPlan& RunWorld::external(std::uint32_t from, net::Ipv4Address to, std::uint16_t port) {
-  const PlanKey key{1, from, to.value(), port};
-  if (const auto it = plan_index_.find(key); it != plan_index_.end()) return *it->second;
-  const reach::Verdict v = conn_.pod_to_address(from, to, k8s::Protocol::Tcp, port);
-  PairPlan& plan = plans_.emplace_back(verdict_plan(v));
-  build_routes(plan, v, pods_[from].node, pods_[from].node, true);
-  plan_index_.emplace(key, &plan);
-  return plan;
+  return cached({1, from, to.value(), port}, [&]() -> const PairPlan& {
+    const reach::Verdict v = conn_.pod_to_address(from, to, k8s::Protocol::Tcp, port);
+    PairPlan& plan = plans_.emplace_back(verdict_plan(v));
+    build_routes(plan, v, pods_[from].node, pods_[from].node, true);
+    return plan;
+  });
 }
 
 const PairPlan& RunWorld::load_balancer(std::uint32_t from, std::uint32_t cluster, std::uint32_t service,
                                         std::uint32_t service_port, std::uint32_t lb_az, std::uint32_t via_node,
                                         std::uint32_t to, std::uint16_t target_port) {
-  const PlanKey key{2, from, to, target_port, cluster, service, service_port, lb_az, via_node};
-  if (const auto it = plan_index_.find(key); it != plan_index_.end()) return *it->second;
-  const reach::Verdict v =
-      conn_.pod_via_load_balancer(from, cluster, service, service_port, to, k8s::Protocol::Tcp, target_port);
-  PairPlan& plan = plans_.emplace_back(verdict_plan(v));
-  // The verdict decides at the balancer; the way there from another VPC
-  // (peering, a Transit Gateway) is the routing toward its targets' VPC.
-  if (nodes_[pods_[from].node].vpc != nodes_[pods_[to].node].vpc) {
-    const reach::Verdict way = conn_.pod_to_address(from, conn_.layout().pods[to].address, k8s::Protocol::Tcp, target_port);
-    balancer_routes(plan, from, lb_az, via_node, to, Stage::load_balancer, &s_.hops.nlb, &way);
-  } else {
-    balancer_routes(plan, from, lb_az, via_node, to, Stage::load_balancer, &s_.hops.nlb, &v);
-  }
-  plan_index_.emplace(key, &plan);
-  return plan;
+  return cached({2, from, to, target_port, cluster, service, service_port, lb_az, via_node}, [&]() -> const PairPlan& {
+    const reach::Verdict v =
+        conn_.pod_via_load_balancer(from, cluster, service, service_port, to, k8s::Protocol::Tcp, target_port);
+    PairPlan& plan = plans_.emplace_back(verdict_plan(v));
+    // The verdict decides at the balancer; the way there from another VPC
+    // (peering, a Transit Gateway) is the routing toward its targets' VPC.
+    if (nodes_[pods_[from].node].vpc != nodes_[pods_[to].node].vpc) {
+      const reach::Verdict way = conn_.pod_to_address(from, conn_.layout().pods[to].address, k8s::Protocol::Tcp, target_port);
+      balancer_routes(plan, from, lb_az, via_node, to, Stage::load_balancer, &s_.hops.nlb, &way);
+    } else {
+      balancer_routes(plan, from, lb_az, via_node, to, Stage::load_balancer, &s_.hops.nlb, &v);
+    }
+    return plan;
+  });
 }
 
 const PairPlan& RunWorld::east_west(std::uint32_t from, std::uint32_t cluster, std::uint32_t gateway_service,
                                     std::uint32_t gateway_port, std::uint32_t gateway_pod,
                                     std::uint16_t gateway_target_port, std::uint32_t to, std::uint16_t target_port) {
-  const PlanKey key{5, from, to, target_port, cluster, gateway_service, gateway_port, gateway_pod, gateway_target_port};
-  if (const auto it = plan_index_.find(key); it != plan_index_.end()) return *it->second;
-  const std::uint32_t lb_az = pods_[gateway_pod].az;
-  const PairPlan& in = load_balancer(from, cluster, gateway_service, gateway_port, lb_az, kNone, gateway_pod,
-                                     gateway_target_port);
-  const PairPlan& on = pod_pair(gateway_pod, to, target_port);
-  PairPlan& plan = plans_.emplace_back();
-  plan.allowed = in.allowed && on.allowed;
-  plan.reason = in.allowed ? on.reason : in.reason;
-  // Client -> gateway pod, its Envoy, gateway pod -> endpoint; and back.
-  auto join = [&](Route& out, const Route& a, const Route& b) {
-    for (std::uint8_t i = 0; i < a.hop_count; ++i) out.add(a.hops[i].stage, a.hops[i].latency);
-    out.add(Stage::sidecar, &s_.mesh.sidecar);
-    for (std::uint8_t i = 0; i < b.hop_count; ++i) out.add(b.hops[i].stage, b.hops[i].latency);
-    for (std::uint8_t i = 0; i < a.link_count; ++i) out.add_link(a.links[i]);
-    for (std::uint8_t i = 0; i < b.link_count; ++i) out.add_link(b.links[i]);
-    out.az_crossings = static_cast<std::uint8_t>(a.az_crossings + b.az_crossings);
-    out.transit_gateway = a.transit_gateway || b.transit_gateway;
-  };
-  join(plan.forward, in.forward, on.forward);
-  join(plan.back, on.back, in.back);
-  plan_index_.emplace(key, &plan);
-  return plan;
+  return cached({5, from, to, target_port, cluster, gateway_service, gateway_port, gateway_pod, gateway_target_port}, [&]() -> const PairPlan& {
+    const std::uint32_t lb_az = pods_[gateway_pod].az;
+    const PairPlan& in = load_balancer(from, cluster, gateway_service, gateway_port, lb_az, kNone, gateway_pod,
+                                       gateway_target_port);
+    const PairPlan& on = pod_pair(gateway_pod, to, target_port);
+    PairPlan& plan = plans_.emplace_back();
+    plan.allowed = in.allowed && on.allowed;
+    plan.reason = in.allowed ? on.reason : in.reason;
+    // Client -> gateway pod, its Envoy, gateway pod -> endpoint; and back.
+    auto join = [&](Route& out, const Route& a, const Route& b) {
+      for (std::uint8_t i = 0; i < a.hop_count; ++i) out.add(a.hops[i].stage, a.hops[i].latency);
+      out.add(Stage::sidecar, &s_.mesh.sidecar);
+      for (std::uint8_t i = 0; i < b.hop_count; ++i) out.add(b.hops[i].stage, b.hops[i].latency);
+      for (std::uint8_t i = 0; i < a.link_count; ++i) out.add_link(a.links[i]);
+      for (std::uint8_t i = 0; i < b.link_count; ++i) out.add_link(b.links[i]);
+      out.az_crossings = static_cast<std::uint8_t>(a.az_crossings + b.az_crossings);
+      out.transit_gateway = a.transit_gateway || b.transit_gateway;
+    };
+    join(plan.forward, in.forward, on.forward);
+    join(plan.back, on.back, in.back);
+    return plan;
+  });
 }
 
 void RunWorld::balancer_routes(PairPlan& plan, std::uint32_t from, std::uint32_t lb_az, std::uint32_t via_node,
@@ -309,68 +305,66 @@ void RunWorld::balancer_routes(PairPlan& plan, std::uint32_t from, std::uint32_t
 const PairPlan& RunWorld::api_gateway(std::uint32_t from, std::uint32_t cluster, std::uint32_t service,
                                       std::uint32_t service_port, std::uint32_t lb_az, std::uint32_t via_node,
                                       std::uint32_t to, std::uint16_t target_port) {
-  const PlanKey key{4, from, to, target_port, cluster, service, service_port, lb_az, via_node};
-  if (const auto it = plan_index_.find(key); it != plan_index_.end()) return *it->second;
-  // The VPC link's ENI: an address of a node subnet of the NLB's VPC in lb_az.
-  net::Ipv4Address link = conn_.layout().pods[to].address;
-  for (const auto& n : conn_.layout().nodes) {
-    if (n.cluster == cluster && s_.network.subnets[n.subnet].az == lb_az) {
-      link = net::Ipv4Address(s_.network.subnets[n.subnet].cidr.last().value() - 2);
-      break;
+  return cached({4, from, to, target_port, cluster, service, service_port, lb_az, via_node}, [&]() -> const PairPlan& {
+    // The VPC link's ENI: an address of a node subnet of the NLB's VPC in lb_az.
+    net::Ipv4Address link = conn_.layout().pods[to].address;
+    for (const auto& n : conn_.layout().nodes) {
+      if (n.cluster == cluster && s_.network.subnets[n.subnet].az == lb_az) {
+        link = net::Ipv4Address(s_.network.subnets[n.subnet].cidr.last().value() - 2);
+        break;
+      }
     }
-  }
-  const reach::Verdict v =
-      conn_.address_via_load_balancer(link, cluster, service, service_port, to, k8s::Protocol::Tcp, target_port);
-  PairPlan& plan = plans_.emplace_back(verdict_plan(v));
-  // The client reaches the API through an interface endpoint in its own AZ;
-  // the API calls the NLB through the VPC link in the NLB's AZ.
-  const NodeSite& client = nodes_[pods_[from].node];
-  balancer_routes(plan, from, lb_az, via_node, to, Stage::load_balancer, &s_.hops.nlb, &v);
-  for (Route* r : {&plan.forward, &plan.back}) {
-    // Splice the gateway in on the client's side: veth, to the endpoint, the API.
-    Route spliced;
-    const bool out = r == &plan.forward;
-    if (out) {
-      spliced.add(Stage::network, &s_.hops.same_node);
-      add_segment(spliced, client.az, client.az);
-      spliced.add(Stage::api_gateway, &s_.hops.api_gateway);
-      for (std::uint8_t i = 1; i < r->hop_count; ++i) spliced.add(r->hops[i].stage, r->hops[i].latency);
-    } else {
-      for (std::uint8_t i = 0; i + 1 < r->hop_count; ++i) spliced.add(r->hops[i].stage, r->hops[i].latency);
-      spliced.add(Stage::api_gateway, &s_.hops.api_gateway);
-      add_segment(spliced, client.az, client.az);
-      spliced.add(Stage::network, &s_.hops.same_node);
+    const reach::Verdict v =
+        conn_.address_via_load_balancer(link, cluster, service, service_port, to, k8s::Protocol::Tcp, target_port);
+    PairPlan& plan = plans_.emplace_back(verdict_plan(v));
+    // The client reaches the API through an interface endpoint in its own AZ;
+    // the API calls the NLB through the VPC link in the NLB's AZ.
+    const NodeSite& client = nodes_[pods_[from].node];
+    balancer_routes(plan, from, lb_az, via_node, to, Stage::load_balancer, &s_.hops.nlb, &v);
+    for (Route* r : {&plan.forward, &plan.back}) {
+      // Splice the gateway in on the client's side: veth, to the endpoint, the API.
+      Route spliced;
+      const bool out = r == &plan.forward;
+      if (out) {
+        spliced.add(Stage::network, &s_.hops.same_node);
+        add_segment(spliced, client.az, client.az);
+        spliced.add(Stage::api_gateway, &s_.hops.api_gateway);
+        for (std::uint8_t i = 1; i < r->hop_count; ++i) spliced.add(r->hops[i].stage, r->hops[i].latency);
+      } else {
+        for (std::uint8_t i = 0; i + 1 < r->hop_count; ++i) spliced.add(r->hops[i].stage, r->hops[i].latency);
+        spliced.add(Stage::api_gateway, &s_.hops.api_gateway);
+        add_segment(spliced, client.az, client.az);
+        spliced.add(Stage::network, &s_.hops.same_node);
+      }
+      for (std::uint8_t i = 0; i < r->link_count; ++i) spliced.add_link(r->links[i]);
+      spliced.az_crossings = r->az_crossings;
+      *r = spliced;
     }
-    for (std::uint8_t i = 0; i < r->link_count; ++i) spliced.add_link(r->links[i]);
-    spliced.az_crossings = r->az_crossings;
-    *r = spliced;
-  }
-  plan.proxied = true;
-  for (Route* r : {&plan.to_proxy, &plan.from_proxy}) {
-    r->add(Stage::network, &s_.hops.same_node);
-    add_segment(*r, client.az, client.az);
-  }
-  plan_index_.emplace(key, &plan);
-  return plan;
+    plan.proxied = true;
+    for (Route* r : {&plan.to_proxy, &plan.from_proxy}) {
+      r->add(Stage::network, &s_.hops.same_node);
+      add_segment(*r, client.az, client.az);
+    }
+    return plan;
+  });
 }
 
 const PairPlan& RunWorld::alb(std::uint32_t from, std::uint32_t cluster, std::uint32_t ingress, std::uint32_t service,
                               std::uint32_t service_port, std::uint32_t alb_az, std::uint32_t via_node,
                               std::uint32_t to, std::uint16_t target_port) {
-  const PlanKey key{3, from, to, target_port, cluster, ingress, service, service_port, alb_az, via_node};
-  if (const auto it = plan_index_.find(key); it != plan_index_.end()) return *it->second;
-  const reach::Verdict v = conn_.pod_via_alb(from, cluster, ingress, service, service_port, to, target_port);
-  PairPlan& plan = plans_.emplace_back(verdict_plan(v));
-  balancer_routes(plan, from, alb_az, via_node, to, Stage::load_balancer, &s_.hops.alb, &v);
-  // The client's connection ends at the ALB: veth, to the ALB's AZ, and back.
-  const NodeSite& client = nodes_[pods_[from].node];
-  plan.proxied = true;
-  for (Route* r : {&plan.to_proxy, &plan.from_proxy}) {
-    r->add(Stage::network, &s_.hops.same_node);
-    add_segment(*r, client.az, alb_az);
-  }
-  plan_index_.emplace(key, &plan);
-  return plan;
+  return cached({3, from, to, target_port, cluster, ingress, service, service_port, alb_az, via_node}, [&]() -> const PairPlan& {
+    const reach::Verdict v = conn_.pod_via_alb(from, cluster, ingress, service, service_port, to, target_port);
+    PairPlan& plan = plans_.emplace_back(verdict_plan(v));
+    balancer_routes(plan, from, alb_az, via_node, to, Stage::load_balancer, &s_.hops.alb, &v);
+    // The client's connection ends at the ALB: veth, to the ALB's AZ, and back.
+    const NodeSite& client = nodes_[pods_[from].node];
+    plan.proxied = true;
+    for (Route* r : {&plan.to_proxy, &plan.from_proxy}) {
+      r->add(Stage::network, &s_.hops.same_node);
+      add_segment(*r, client.az, alb_az);
+    }
+    return plan;
+  });
 }
 
 }  // namespace eksim::traffic

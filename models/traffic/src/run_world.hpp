@@ -161,6 +161,14 @@ class RunWorld {
   using PlanKey = std::array<std::uint32_t, 10>;
   std::map<PlanKey, const PairPlan*> plan_index_;
   std::deque<PairPlan> plans_;
+  // The plan under `key`, made by `build` (which adds it to plans_) the first time.
+  template <class Build>
+  const PairPlan& cached(const PlanKey& key, Build build) {
+    if (const auto it = plan_index_.find(key); it != plan_index_.end()) return *it->second;
+    const PairPlan& plan = build();
+    plan_index_.emplace(key, &plan);
+    return plan;
+  }
 };
 
 }  // namespace eksim::traffic
