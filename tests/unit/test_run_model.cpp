@@ -326,6 +326,35 @@ TEST_CASE("through an ALB: a proxy the client connects to, routing by path", "[r
   CHECK(blocked.failed == blocked.requests);
 }
 
+TEST_CASE("an ALB's default backend keeps its own Service's target type", "[run][lb]") {
+  // web/shop sends everything through its default backend to web/server, a
+  // ClusterIP Service (no NodePort). Set up as if the Ingress said nothing of
+  // target types (instance) while the Service asked for ip targets: the ALB
+  // registers pod IPs, so requests reach web/server and its NetworkPolicy,
+  // which refuses the client.
+  auto s = two_az({"alb-blocked"});
+  eksim::k8s::Ingress* shop = nullptr;
+  for (auto& cluster : s.clusters) {
+    for (auto& ing : cluster.objects.ingresses) {
+      if (ing.id == "web/shop") shop = &ing;
+    }
+  }
+  REQUIRE(shop != nullptr);
+  REQUIRE(shop->default_backend);
+  shop->alb.target_type = eksim::k8s::NlbTargetType::Instance;
+  shop->default_backend->target_type = eksim::k8s::NlbTargetType::Ip;
+  RunOptions o;
+  o.duration = Time::s(20);
+  const auto ip = run_scenario(s, o).flows[0];
+  REQUIRE(ip.errors.size() == 1);
+  CHECK(ip.errors[0].cause == "504 from the ALB: NETPOL_INGRESS_DENY");
+  // Instance targets for this backend too: there is no NodePort to send to.
+  shop->default_backend->target_type = eksim::k8s::NlbTargetType::Instance;
+  const auto instance = run_scenario(s, o).flows[0];
+  REQUIRE(instance.errors.size() == 1);
+  CHECK(instance.errors[0].cause == "504 from the ALB: SERVICE_PORT_NOT_FOUND");
+}
+
 TEST_CASE("through API Gateway and its VPC link to an NLB", "[run][lb]") {
   auto s = two_az({"via-api"});
   s.hops.api_gateway = Distribution::constant_of(2e6);
