@@ -252,10 +252,7 @@ bool EventQueue::pop_slow(Event& out, Time limit) {
   const bool taken = take_slow(out, limit);
   // Events at `last_` wait in bucket 0 behind the run's; otherwise the
   // earliest level-0 bucket, or the end of the window, bounds the run.
-  const std::uint64_t level0 = (nonempty_[0] & kLevel0Mask) | (kLevel0Mask + 1);
-  fast_until_ = buckets_[0].head != kNone
-                    ? last_ + 1
-                    : (last_ & ~static_cast<std::int64_t>(kDigits - 1)) + std::countr_zero(level0);
+  fast_until_ = buckets_[0].head != kNone ? last_ + 1 : level0_first();
   return taken;
 }
 
@@ -270,7 +267,7 @@ bool EventQueue::take_slow(Event& out, Time limit) {
     if (buckets_[0].head != kNone && run_time != last_) {
       if (last_ > limit.count()) return finish_without_event();
       take_front(e);
-    } else if (in_run && (buckets_[0].head != kNone || !level0_before(run_time))) {
+    } else if (in_run && (buckets_[0].head != kNone || level0_first() >= run_time)) {
       if (run_time > limit.count()) return finish_without_event();
       e = *run_next_++;
       if (run_time != last_) {
@@ -313,11 +310,10 @@ bool EventQueue::take_slow(Event& out, Time limit) {
   }
 }
 
-bool EventQueue::level0_before(std::int64_t t) const {
-  const std::uint64_t level0 = nonempty_[0] & kLevel0Mask;
-  if (level0 == 0) return false;
-  const auto digit = static_cast<std::int64_t>(std::countr_zero(level0));
-  return ((last_ & ~static_cast<std::int64_t>(kDigits - 1)) | digit) < t;
+std::int64_t EventQueue::level0_first() const {
+  // Bit 16 stands for the end of the window, so an empty level 0 needs no test.
+  const std::uint64_t level0 = (nonempty_[0] & kLevel0Mask) | (kLevel0Mask + 1);
+  return (last_ & ~static_cast<std::int64_t>(kDigits - 1)) + std::countr_zero(level0);
 }
 
 bool EventQueue::finish_without_event() {

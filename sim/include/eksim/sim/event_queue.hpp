@@ -227,7 +227,9 @@ class EventQueue {
   void spread(const Bucket& b, std::size_t level);  // re-files a bucket's entries relative to last_
   void sort_into_run(std::size_t index);
   [[nodiscard]] std::int64_t base_of(std::size_t index) const;
-  [[nodiscard]] bool level0_before(std::int64_t t) const;
+  // The time of the window's earliest level-0 bucket, or the window's end
+  // when there is none (later than every time of the window).
+  [[nodiscard]] std::int64_t level0_first() const;
   bool finish_without_event();  // always false, for `return finish_without_event();`
   static constexpr std::uint64_t kLevel0Mask = (std::uint64_t{1} << kDigits) - 1;
   void drop_dead_entries();
