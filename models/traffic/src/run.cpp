@@ -626,8 +626,7 @@ std::optional<Connection> Engine::connect_load_balancer(FlowState& f, std::uint3
   if (ip_targets) {
     targets = pods;
   } else {
-    for (std::uint32_t n = 0; n < world.layout().nodes.size(); ++n) {
-      if (world.layout().nodes[n].cluster != cluster) continue;
+    for (const std::uint32_t n : world.nodes_of(cluster)) {
       if (local && std::none_of(pods.begin(), pods.end(), [&](std::uint32_t p) { return world.pod(p).node == n; }))
         continue;
       targets.push_back(n);
@@ -687,10 +686,7 @@ std::optional<Connection> Engine::through_alb(FlowState& f, std::uint32_t client
   if (ip_targets) {
     ep = pods[f.alb_turn++ % pods.size()];
   } else {
-    std::vector<std::uint32_t> nodes;
-    for (std::uint32_t n = 0; n < world.layout().nodes.size(); ++n) {
-      if (world.layout().nodes[n].cluster == to.cluster) nodes.push_back(n);
-    }
+    const std::vector<std::uint32_t>& nodes = world.nodes_of(to.cluster);
     via = nodes[f.alb_turn++ % nodes.size()];
     ep = pods[f.choice.uniform_below(pods.size())];  // kube-proxy on that node
   }

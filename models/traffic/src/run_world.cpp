@@ -37,8 +37,10 @@ RunWorld::RunWorld(const scenario::Scenario& s, std::vector<double>& link_capaci
   }
 
   const reach::Layout& lay = conn_.layout();
+  cluster_nodes_.resize(s.clusters.size());
   for (std::uint32_t i = 0; i < lay.nodes.size(); ++i) {
     const reach::LaidOutNode& ln = lay.nodes[i];
+    cluster_nodes_[ln.cluster].push_back(i);
     NodeSite site;
     site.az = net.subnets[ln.subnet].az;
     site.vpc = net.subnets[ln.subnet].vpc;

@@ -86,6 +86,10 @@ class RunWorld {
   [[nodiscard]] const reach::Connectivity& connectivity() const { return conn_; }
   [[nodiscard]] const PodSite& pod(std::uint32_t p) const { return pods_[p]; }
   [[nodiscard]] const NodeSite& node(std::uint32_t n) const { return nodes_[n]; }
+  // A cluster's nodes in layout order: an instance-target balancer's targets.
+  [[nodiscard]] const std::vector<std::uint32_t>& nodes_of(std::uint32_t cluster) const {
+    return cluster_nodes_[cluster];
+  }
   [[nodiscard]] const std::vector<std::uint32_t>& pods_of(const scenario::WorkloadRef& w) const;
   // Running endpoint pods of a Service.
   [[nodiscard]] const std::vector<std::uint32_t>& endpoints(std::uint32_t cluster, std::uint32_t service) const;
@@ -149,6 +153,7 @@ class RunWorld {
   std::vector<NodeSite> nodes_;
   std::vector<std::string> az_names_;
   std::vector<const scenario::Distribution*> az_latency_;  // [a * n + b]
+  std::vector<std::vector<std::uint32_t>> cluster_nodes_;               // [cluster]
   std::vector<std::vector<std::vector<std::uint32_t>>> workload_pods_;  // [cluster][workload]
   std::vector<std::vector<std::vector<std::uint32_t>>> service_pods_;   // [cluster][service]
   std::unordered_map<std::uint32_t, AddressOwner> owners_;              // pods, nodes, LBs by address
