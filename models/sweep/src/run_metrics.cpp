@@ -1,6 +1,7 @@
 #include "eksim/sweep/run_metrics.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace eksim::sweep {
 namespace {
@@ -12,6 +13,15 @@ double share(std::uint64_t part, std::uint64_t whole) {
 }
 
 double hit_ratio(const dns::CacheStats& c) { return share(c.hits, c.hits + c.misses); }
+
+// Adds a flow's label; the function returned adds one metric of that flow.
+auto begin_flow(RunMetrics& out, FlowLabel label) {
+  const auto flow = static_cast<std::uint32_t>(out.flows.size());
+  out.flows.push_back(std::move(label));
+  return [&out, flow](const char* name, const char* unit, double value) {
+    out.metrics.push_back({flow, name, unit, value});
+  };
+}
 
 }  // namespace
 
@@ -31,11 +41,7 @@ void add_run_metrics(const traffic::RunResult& r, RunMetrics& out) {
   const double seconds = r.duration.seconds();
   for (std::uint32_t i = 0; i < r.flows.size(); ++i) {
     const traffic::FlowResult& f = r.flows[i];
-    const auto flow = static_cast<std::uint32_t>(out.flows.size());
-    out.flows.push_back({FlowKind::traffic, i, f.from, f.to});
-    auto add = [&](const char* name, const char* unit, double value) {
-      out.metrics.push_back({flow, name, unit, value});
-    };
+    const auto add = begin_flow(out, {FlowKind::traffic, i, f.from, f.to});
     add("requests", "count", static_cast<double>(f.requests));
     add("completed", "count", static_cast<double>(f.completed));
     add("throughput", "1/s", seconds > 0 ? f.throughput(r.duration) : 0);
@@ -61,11 +67,7 @@ RunMetrics run_metrics(const traffic::RunResult& r) {
 void add_dns_metrics(const dns::DnsLoadResult& r, RunMetrics& out) {
   for (std::uint32_t i = 0; i < r.flows.size(); ++i) {
     const dns::DnsFlowResult& f = r.flows[i];
-    const auto flow = static_cast<std::uint32_t>(out.flows.size());
-    out.flows.push_back({FlowKind::dns, i, f.from, f.name});
-    auto add = [&](const char* name, const char* unit, double value) {
-      out.metrics.push_back({flow, name, unit, value});
-    };
+    const auto add = begin_flow(out, {FlowKind::dns, i, f.from, f.name});
     add("lookups", "count", static_cast<double>(f.lookups));
     add("resolved", "count", static_cast<double>(f.resolved));
     add("nxdomain_rate", "ratio", share(f.nxdomain, f.lookups));
@@ -80,11 +82,7 @@ void add_dns_metrics(const dns::DnsLoadResult& r, RunMetrics& out) {
     add("lookup_max", "ms", static_cast<double>(f.latency.max()) * kMs);
   }
   if (r.flows.empty()) return;
-  const auto flow = static_cast<std::uint32_t>(out.flows.size());
-  out.flows.push_back({FlowKind::dns_servers, 0, "dns", "VPC resolver, CoreDNS, NodeLocal DNSCache"});
-  auto add = [&](const char* name, const char* unit, double value) {
-    out.metrics.push_back({flow, name, unit, value});
-  };
+  const auto add = begin_flow(out, {FlowKind::dns_servers, 0, "dns", "VPC resolver, CoreDNS, NodeLocal DNSCache"});
   std::uint64_t passed = 0, dropped = 0, worst = 0;
   for (const dns::EniCounters& e : r.resolver) {
     passed += e.passed;
