@@ -323,7 +323,6 @@ std::string ports_list(const k8s::Service& svc) {
   return out.empty() ? "it has no ports" : "its ports: " + out;
 }
 
-// Resolves `to` (and `port`) of a flow into a FlowTarget.
 // The backend an ALB sends a request to, by the Ingress's rules: the rules
 // whose host matches (exactly, or a "*.example.com" wildcard for one label;
 // a rule without a host matches any), then the longest matching path, an
@@ -365,6 +364,7 @@ const k8s::IngressBackend* match_ingress(const k8s::Ingress& ing, const std::str
   return ing.default_backend ? &*ing.default_backend : nullptr;
 }
 
+// Resolves `to` (and `port`) of a flow into a FlowTarget.
 FlowTarget resolve_target(const YamlReader& r, const YAML::Node& flow, const Scenario& s, const WorkloadRef& from) {
   const YAML::Node node = r.required(flow, "to", "flow");
   FlowTarget t;
