@@ -595,11 +595,19 @@ struct Connectivity::Impl {
                                           std::optional<net::Ipv4Address> src_address, const k8s::Service& svc,
                                           std::uint16_t node_port, std::uint32_t b, k8s::Protocol protocol,
                                           std::uint16_t port) const {
+    return via_balancer(src_pod, src_address, nlb_view(svc, false), node_port, b, protocol, port);
+  }
+
+  // A LoadBalancer Service's NLB as via_balancer sees it.
+  static BalancerView nlb_view(const k8s::Service& svc, bool source_in_vpc) {
     const k8s::AwsLoadBalancer& lb = *svc.load_balancer;
-    return via_balancer(src_pod, src_address,
-                        {svc.id, "load balancer of " + svc.id, lb.scheme == k8s::LoadBalancerScheme::InternetFacing,
-                         lb.target_type == k8s::NlbTargetType::Ip, &lb.source_ranges, "loadBalancerSourceRanges"},
-                        node_port, b, protocol, port);
+    return {svc.id,
+            "load balancer of " + svc.id,
+            lb.scheme == k8s::LoadBalancerScheme::InternetFacing,
+            lb.target_type == k8s::NlbTargetType::Ip,
+            &lb.source_ranges,
+            "loadBalancerSourceRanges",
+            source_in_vpc};
   }
 
   [[nodiscard]] Verdict via_balancer(std::optional<std::uint32_t> src_pod, std::optional<net::Ipv4Address> src_address,
@@ -1170,13 +1178,9 @@ Verdict Connectivity::pod_to_address(std::uint32_t from, net::Ipv4Address to, k8
 Verdict Connectivity::address_via_load_balancer(net::Ipv4Address from, std::uint32_t cluster, std::uint32_t service,
                                                 std::uint32_t service_port, std::uint32_t to, k8s::Protocol protocol,
                                                 std::uint16_t target_port) const {
+  // The source is an API gateway's VPC link ENI, inside the NLB's VPC.
   const k8s::Service& svc = impl_->s.clusters[cluster].objects.services[service];
-  const k8s::AwsLoadBalancer& lb = *svc.load_balancer;
-  return impl_->via_balancer(std::nullopt, from,
-                             {svc.id, "load balancer of " + svc.id,
-                              lb.scheme == k8s::LoadBalancerScheme::InternetFacing,
-                              lb.target_type == k8s::NlbTargetType::Ip, &lb.source_ranges, "loadBalancerSourceRanges",
-                              true},
+  return impl_->via_balancer(std::nullopt, from, Impl::nlb_view(svc, true),
                              impl_->layout.node_ports[cluster][service][service_port], to, protocol, target_port);
 }
 
